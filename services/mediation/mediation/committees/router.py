@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from mediation.committees import service
+from mediation.committees.dependencies import CommitteeDep, CommitteeFiltersDep
+from mediation.committees.exceptions import CommitteeNotFound
+from mediation.committees.schemas import CommitteeCreate, CommitteeRead
+from mediation.db import SessionDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/committees", tags=["committees"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommitteeRead,
+    responses=problem_responses(),
+)
+async def create_committee(payload: CommitteeCreate, session: SessionDep, response: Response) -> CommitteeRead:
+    """Register a people's mediation committee (人民调解委员会)."""
+    committee = await service.create_committee(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/committees/{committee.id}"
+    return CommitteeRead.model_validate(committee)
+
+
+@router.get("", response_model=Page[CommitteeRead], responses=problem_responses())
+async def list_committees(
+    session: SessionDep, filters: CommitteeFiltersDep, page: PageParamsDep
+) -> Page[CommitteeRead]:
+    """Committees ordered by creation, filtered by region, township, kind and founding year."""
+    return await service.list_committees(session, filters=filters, page=page)
+
+
+@router.get("/{committee_id}", response_model=CommitteeRead, responses=problem_responses(CommitteeNotFound))
+async def read_committee(committee: CommitteeDep) -> CommitteeRead:
+    """One committee."""
+    return CommitteeRead.model_validate(committee)

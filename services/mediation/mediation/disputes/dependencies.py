@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from mediation.db import SessionDep
+from mediation.disputes.models import Dispute
+from mediation.disputes.schemas import DisputeFilters
+from mediation.disputes.service import get_dispute
+
+
+async def _dispute(session: SessionDep, dispute_id: uuid.UUID) -> Dispute:
+    return await get_dispute(session, dispute_id)
+
+
+DisputeDep = Annotated[Dispute, Depends(_dispute)]
+DisputeFiltersDep = Annotated[DisputeFilters, Query()]

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.db import Base
+from shared.db import Money, RecordMixin
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=40)
+
+
+class DisputeType(StrEnum):
+    """Dispute categories of the MoJ reporting set (domain.md §4)."""
+
+    marriage_family = "marriage_family"
+    neighbour = "neighbour"
+    housing_homestead = "housing_homestead"
+    contract = "contract"
+    production_business = "production_business"
+    damages = "damages"
+    land_forest = "land_forest"
+    land_acquisition_demolition = "land_acquisition_demolition"
+    environment = "environment"
+    labour = "labour"
+    consumer = "consumer"
+    medical = "medical"
+    traffic_accident = "traffic_accident"
+    property_management = "property_management"
+    other = "other"
+
+
+class DisputeSource(StrEnum):
+    application = "application"
+    own_initiative = "own_initiative"
+    referral = "referral"
+    screening = "screening"
+
+
+class MediationMode(StrEnum):
+    on_site = "on_site"
+    remote_video = "remote_video"
+
+
+class DisputeStatus(StrEnum):
+    """``registered → mediating → resolved | failed`` (domain.md §4)."""
+
+    registered = "registered"
+    mediating = "mediating"
+    resolved = "resolved"
+    failed = "failed"
+
+    @classmethod
+    def open(cls) -> frozenset[DisputeStatus]:
+        return frozenset({cls.registered, cls.mediating})
+
+    @classmethod
+    def terminal(cls) -> frozenset[DisputeStatus]:
+        return frozenset({cls.resolved, cls.failed})
+
+
+class AgreementForm(StrEnum):
+    """调解协议: written (书面) or oral (口头), 人民调解法 Art. 28."""
+
+    written = "written"
+    oral = "oral"
+
+
+class PartyKind(StrEnum):
+    person = "person"
+    organisation = "organisation"
+
+
+class DisputeEventType(StrEnum):
+    register = "register"
+    start_mediation = "start_mediation"
+    resolve = "resolve"
+    fail = "fail"
+
+
+class Dispute(RecordMixin, Base):
+    __tablename__ = "disputes"
+    __table_args__ = (Index("ix_disputes_region_code_registered_on", "region_code", "registered_on"),)
+
+    region_code: Mapped[str] = mapped_column(String(6))
+    township_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    committee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mediation_committees.id"), index=True)
+    dispute_type: Mapped[DisputeType] = mapped_column(_enum(DisputeType, "dispute_type"))
+    source: Mapped[DisputeSource] = mapped_column(_enum(DisputeSource, "dispute_source"))
+    mode: Mapped[MediationMode] = mapped_column(_enum(MediationMode, "mediation_mode"))
+    summary: Mapped[str] = mapped_column(Text)
+    amount_involved: Mapped[Decimal | None] = mapped_column(Money)
+    cost_saved: Mapped[Decimal | None] = mapped_column(Money)
+    partner_region_code: Mapped[str | None] = mapped_column(String(6))
+    partner_committee: Mapped[str | None] = mapped_column(String(200))
+    registered_on: Mapped[dt.date] = mapped_column(Date)
+    time_limit_due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus, "dispute_status"), index=True)
+    mediation_started_on: Mapped[dt.date | None] = mapped_column(Date)
+    concluded_on: Mapped[dt.date | None] = mapped_column(Date)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    agreement_form: Mapped[AgreementForm | None] = mapped_column(_enum(AgreementForm, "agreement_form"))
+    agreement_terms: Mapped[str | None] = mapped_column(Text)
+    performance_due_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    parties: Mapped[list[DisputeParty]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="DisputeParty.position"
+    )
+
+
+class DisputeParty(RecordMixin, Base):
+    """A party (当事人) to a dispute: a person or an organisation."""
+
+    __tablename__ = "dispute_parties"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind, "party_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class DisputeEvent(RecordMixin, Base):
+    """One lifecycle command applied to a dispute: what, on which date, by whom."""
+
+    __tablename__ = "dispute_events"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    type: Mapped[DisputeEventType] = mapped_column(_enum(DisputeEventType, "dispute_event_type"))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from mediation.committees.service import find_committee
+from mediation.disputes.exceptions import DisputeNotFound, DisputeTransitionNotAllowed
+from mediation.disputes.models import (
+    Dispute,
+    DisputeEvent,
+    DisputeEventType,
+    DisputeParty,
+    DisputeStatus,
+)
+from mediation.disputes.schemas import (
+    DisputeCommand,
+    DisputeCreate,
+    DisputeEventRead,
+    DisputeFilters,
+    DisputeRead,
+    Fail,
+    Resolve,
+    StartMediation,
+)
+from mediation.schemas import township_in_region, year_bounds
+from shared.auth import Principal
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
+
+#: Which status each command requires (domain.md §4).
+ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
+    DisputeEventType.start_mediation: frozenset({DisputeStatus.registered}),
+    DisputeEventType.resolve: frozenset({DisputeStatus.mediating}),
+    DisputeEventType.fail: frozenset({DisputeStatus.mediating}),
+}
+
+
+async def register_dispute(
+    session: AsyncSession, *, payload: DisputeCreate, actor: Principal, time_limit_days: int
+) -> Dispute:
+    """Register a dispute for mediation in status ``registered``.
+
+    ``time_limit_due_on`` is ``registered_on`` + ``time_limit_days`` calendar days
+    (local practice, default 30). Raises InvalidInput (``committee_id``,
+    ``township_code``).
+    """
+    committee = await find_committee(session, payload.committee_id)
+    if committee is None:
+        raise InvalidInput("committee_id names no mediation committee", field="committee_id", code="unknown")
+    township_code = payload.township_code or committee.township_code
+    township_in_region(committee.region_code, township_code)
+    data = payload.model_dump(exclude={"parties", "township_code"})
+    dispute = Dispute(
+        **data,
+        region_code=committee.region_code,
+        township_code=township_code,
+        status=DisputeStatus.registered,
+        time_limit_due_on=payload.registered_on + dt.timedelta(days=time_limit_days),
+        parties=[
+            DisputeParty(position=i, kind=p.kind, name=p.name) for i, p in enumerate(payload.parties)
+        ],
+    )
+    session.add(dispute)
+    await session.flush()
+    session.add(
+        DisputeEvent(
+            dispute_id=dispute.id,
+            type=DisputeEventType.register,
+            occurred_on=payload.registered_on,
+            actor=actor.subject,
+            data={},
+        )
+    )
+    await session.flush()
+    return dispute
+
+
+async def get_dispute(session: AsyncSession, dispute_id: uuid.UUID) -> Dispute:
+    """Raises DisputeNotFound."""
+    dispute = await session.scalar(
+        select(Dispute).options(selectinload(Dispute.parties)).where(Dispute.id == dispute_id)
+    )
+    if dispute is None:
+        raise DisputeNotFound(f"No dispute {dispute_id}")
+    return dispute
+
+
+async def list_disputes(session: AsyncSession, *, filters: DisputeFilters, page: PageParams) -> Page[DisputeRead]:
+    stmt = select(Dispute).options(selectinload(Dispute.parties))
+    if filters.region_code:
+        stmt = stmt.where(Dispute.region_code == filters.region_code)
+    if filters.township_code:
+        stmt = stmt.where(Dispute.township_code == filters.township_code)
+    if filters.committee_id:
+        stmt = stmt.where(Dispute.committee_id == filters.committee_id)
+    if filters.status:
+        stmt = stmt.where(Dispute.status == filters.status)
+    if filters.dispute_type:
+        stmt = stmt.where(Dispute.dispute_type == filters.dispute_type)
+    if filters.mode:
+        stmt = stmt.where(Dispute.mode == filters.mode)
+    if filters.year:
+        start, end = year_bounds(filters.year)
+        stmt = stmt.where(Dispute.registered_on.between(start, end))
+    return await paginate(session, stmt, page, model=Dispute, to_item=DisputeRead.model_validate)
+
+
+def _last_date(dispute: Dispute) -> dt.date:
+    return dispute.mediation_started_on or dispute.registered_on
+
+
+async def apply_command(
+    session: AsyncSession, dispute: Dispute, *, command: DisputeCommand, actor: Principal
+) -> Dispute:
+    """Move a dispute through its lifecycle.
+
+    ``start_mediation``: registered → mediating; ``resolve``: mediating →
+    resolved, with the agreement (a dispute is resolved only by an agreement,
+    人民调解法 Art. 28); ``fail``: mediating → failed, with the reason.
+    Raises DisputeTransitionNotAllowed (409) from any other status and
+    InvalidInput (``occurred_on``) for a date before the previous step.
+    """
+    if dispute.status not in ALLOWED_FROM[command.type]:
+        allowed = ", ".join(sorted(ALLOWED_FROM[command.type]))
+        raise DisputeTransitionNotAllowed(
+            f"{command.type} needs status {allowed}; the dispute is {dispute.status}",
+            current_status=str(dispute.status),
+        )
+    if command.occurred_on < _last_date(dispute):
+        raise InvalidInput(
+            f"occurred_on is before the previous step ({_last_date(dispute)})", field="occurred_on", code="too_early"
+        )
+    data: dict[str, object] = {}
+    match command:
+        case StartMediation():
+            dispute.status = DisputeStatus.mediating
+            dispute.mediation_started_on = command.occurred_on
+        case Resolve(agreement=agreement):
+            if agreement.performance_due_on and agreement.performance_due_on < command.occurred_on:
+                raise InvalidInput(
+                    "performance_due_on is before the agreement date",
+                    field="agreement.performance_due_on",
+                    code="too_early",
+                )
+            dispute.status = DisputeStatus.resolved
+            dispute.concluded_on = command.occurred_on
+            dispute.agreement_form = agreement.form
+            dispute.agreement_terms = agreement.terms
+            dispute.performance_due_on = agreement.performance_due_on
+            data = {"agreement_form": str(agreement.form)}
+        case Fail(reason=reason):
+            dispute.status = DisputeStatus.failed
+            dispute.concluded_on = command.occurred_on
+            dispute.failure_reason = reason
+    session.add(
+        DisputeEvent(
+            dispute_id=dispute.id, type=command.type, occurred_on=command.occurred_on, actor=actor.subject, data=data
+        )
+    )
+    await session.flush()
+    return dispute
+
+
+async def list_events(session: AsyncSession, dispute: Dispute, *, page: PageParams) -> Page[DisputeEventRead]:
+    stmt = select(DisputeEvent).where(DisputeEvent.dispute_id == dispute.id)
+    return await paginate(session, stmt, page, model=DisputeEvent, to_item=DisputeEventRead.model_validate)

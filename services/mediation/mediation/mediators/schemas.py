@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mediation.mediators.models import MediatorEmployment
+from mediation.schemas import RegionCode, TownshipCode
+
+
+class MediatorCreate(BaseModel):
+    """A mediator joins one committee; region and township are taken from it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    committee_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=100, examples=["王某某"])
+    employment: MediatorEmployment
+    recruited_on: dt.date = Field(description="Date the mediator was recruited (the report counts full-time recruits).")
+
+
+class MediatorRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    committee_id: uuid.UUID
+    region_code: str
+    township_code: str | None
+    name: str
+    employment: MediatorEmployment
+    recruited_on: dt.date
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class MediatorFilters(BaseModel):
+    region_code: RegionCode | None = None
+    township_code: TownshipCode | None = None
+    committee_id: uuid.UUID | None = None
+    employment: MediatorEmployment | None = None
+    year: int | None = Field(default=None, ge=1949, le=2100, description="Recruited in this year.")

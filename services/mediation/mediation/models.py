@@ -1,0 +1,9 @@
+"""Every table of the mediation service, so that ``Base.metadata`` is complete."""
+
+from mediation.committees.models import MediationCommittee
+from mediation.db import Base
+from mediation.disputes.models import Dispute, DisputeEvent, DisputeParty
+from mediation.mediators.models import Mediator
+from mediation.trainings.models import Training
+
+__all__ = ["Base", "Dispute", "DisputeEvent", "DisputeParty", "MediationCommittee", "Mediator", "Training"]

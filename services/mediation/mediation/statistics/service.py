@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mediation.committees.models import MediationCommittee
+from mediation.disputes.models import Dispute, DisputeStatus, MediationMode
+from mediation.mediators.models import Mediator, MediatorEmployment
+from mediation.statistics.schemas import DEFINITIONS, Statistics
+from mediation.trainings.models import Training
+from shared.statistics import Figure, Period, count, money, rate
+
+SERVICE = "mediation"
+
+
+async def compute_statistics(session: AsyncSession, *, region_code: str, year: int) -> Statistics:
+    """The mediation figures of domain.md §6 for one county and one calendar year.
+
+    Every figure is one SQL aggregate over the records; nothing is stored or typed in.
+    """
+    period = Period.year(year)
+    in_period = and_(
+        Dispute.region_code == region_code,
+        Dispute.registered_on >= period.start,
+        Dispute.registered_on <= period.end,
+    )
+    remote = Dispute.mode == MediationMode.remote_video
+    resolved = and_(Dispute.status == DisputeStatus.resolved, Dispute.concluded_on <= period.end)
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count(case((resolved, 1))),
+                func.count(case((remote, 1))),
+                # Money is stored as integer fen, so this sum is exact on every backend.
+                func.sum(case((remote, Dispute.cost_saved))),
+            ).where(in_period)
+        )
+    ).one()
+    mediated, resolved_count, remote_count, saved = row
+
+    trainings = await session.scalar(
+        select(func.count()).where(
+            Training.region_code == region_code, Training.held_on.between(period.start, period.end)
+        )
+    )
+    recruited = await session.scalar(
+        select(func.count()).where(
+            Mediator.region_code == region_code,
+            Mediator.employment == MediatorEmployment.full_time,
+            Mediator.recruited_on.between(period.start, period.end),
+        )
+    )
+    founded = await session.scalar(
+        select(func.count()).where(
+            MediationCommittee.region_code == region_code,
+            MediationCommittee.founded_on.between(period.start, period.end),
+        )
+    )
+    d = DEFINITIONS
+    figures: dict[str, Figure] = {
+        "mediation.cases_mediated": count(mediated, definition=d["mediation.cases_mediated"]),
+        "mediation.cases_resolved": count(resolved_count, definition=d["mediation.cases_resolved"]),
+        "mediation.resolution_rate": rate(
+            resolved_count, mediated, precision=1, definition=d["mediation.resolution_rate"]
+        ),
+        "mediation.remote_video_sessions": count(remote_count, definition=d["mediation.remote_video_sessions"]),
+        "mediation.remote_video_cost_saved": money(saved, definition=d["mediation.remote_video_cost_saved"]),
+        "mediation.trainings": count(trainings, definition=d["mediation.trainings"]),
+        "mediation.fulltime_mediators_recruited": count(
+            recruited, definition=d["mediation.fulltime_mediators_recruited"]
+        ),
+        "mediation.committees_founded": count(founded, definition=d["mediation.committees_founded"]),
+    }
+    return Statistics(
+        service=SERVICE,
+        region_code=region_code,
+        year=year,
+        period=period,
+        figures=figures,
+        breakdowns=await _breakdowns(session, region_code=region_code, period=period),
+    )
+
+
+async def _breakdowns(session: AsyncSession, *, region_code: str, period: Period) -> dict[str, dict[str, int]]:
+    where = (
+        Dispute.region_code == region_code,
+        Dispute.registered_on >= period.start,
+        Dispute.registered_on <= period.end,
+    )
+    out: dict[str, dict[str, int]] = {}
+    for name, column in (
+        ("cases_mediated.by_dispute_type", Dispute.dispute_type),
+        ("cases_mediated.by_township", Dispute.township_code),
+        ("cases_mediated.by_source", Dispute.source),
+    ):
+        rows = await session.execute(select(column, func.count()).where(*where).group_by(column).order_by(column))
+        out[name] = {str(k): int(v) for k, v in rows.all() if k is not None}
+    month = func.extract("month", Dispute.registered_on)
+    rows = await session.execute(select(month, func.count()).where(*where).group_by(month).order_by(month))
+    out["cases_mediated.by_month"] = {f"{int(m):02d}": int(v) for m, v in rows.all()}
+    return out

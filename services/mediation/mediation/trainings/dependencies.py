@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from mediation.db import SessionDep
+from mediation.trainings.models import Training
+from mediation.trainings.schemas import TrainingFilters
+from mediation.trainings.service import get_training
+
+
+async def _training(session: SessionDep, training_id: uuid.UUID) -> Training:
+    return await get_training(session, training_id)
+
+
+TrainingDep = Annotated[Training, Depends(_training)]
+TrainingFiltersDep = Annotated[TrainingFilters, Query()]

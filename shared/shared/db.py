@@ -1,0 +1,238 @@
+"""Database helpers shared by the data services (``shared[db]`` extra).
+
+- :data:`NAMING_CONVENTION` so every constraint has a stable name in migrations
+  (SQLite batch migrations lose unnamed CHECK constraints).
+- :func:`create_engine` for SQLite (WAL, busy timeout, foreign keys, and
+  ``BEGIN IMMEDIATE`` so two writers queue instead of deadlocking) and PostgreSQL.
+- Column types: :class:`UTCDateTime` (timezone-aware on every backend) and
+  :class:`Money` (yuan as ``Decimal`` in Python, integer fen in the database, so
+  SQL sums are exact on SQLite too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Uuid, event
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def naming_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def sqlite_url(data_dir: Path, name: str) -> str:
+    """URL of the embedded SQLite file ``<data_dir>/<name>.sqlite3`` (the directory is created)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{(data_dir / f'{name}.sqlite3').resolve()}"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An async engine with Fazhi's connection settings for the URL's backend."""
+    if is_sqlite(url):
+        kwargs.setdefault("connect_args", {"timeout": 30})
+        engine = create_async_engine(url, echo=echo, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, echo=echo, **kwargs)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the driver so that BEGIN and
+        # SAVEPOINT behave as SQL says (SQLAlchemy's documented recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A write transaction takes the write lock up front (IMMEDIATE): concurrent
+        # writers queue on busy_timeout instead of failing with "database is
+        # locked" when a read lock is upgraded. Readers (see read_only()) begin
+        # deferred and, in WAL mode, never wait for a writer.
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+READ_ONLY_OPTION = "fazhi_read_only"
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine and pool, for transactions that only read."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def request_session(request: Any) -> AsyncIterator[AsyncSession]:
+    """One session per request, read-only for safe methods; endpoints commit, this only closes.
+
+    Expects ``app.state.sessionmaker`` and ``app.state.read_sessionmaker`` (see
+    :func:`install_database`).
+    """
+    state = request.app.state
+    maker = state.read_sessionmaker if request.method in SAFE_METHODS else state.sessionmaker
+    async with maker() as session:
+        yield session
+
+
+def install_database(state: Any, engine: AsyncEngine) -> None:
+    """Put the engine and both sessionmakers on ``app.state``."""
+    state.engine = engine
+    state.sessionmaker = create_sessionmaker(engine)
+    state.read_sessionmaker = create_sessionmaker(read_only(engine))
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware timestamp, stored in UTC; naive values are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: timestamps must carry a time zone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+FEN_PER_YUAN = 100
+
+
+class Money(TypeDecorator[Decimal]):
+    """An amount in yuan (``Decimal``, at most 2 decimals), stored as integer fen."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        fen = Decimal(value) * FEN_PER_YUAN
+        if fen != fen.to_integral_value():
+            raise ValueError("money has at most two decimals (fen)")
+        return int(fen)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return fen_to_yuan(value)
+
+
+def fen_to_yuan(fen: int | Decimal) -> Decimal:
+    return (Decimal(fen) / FEN_PER_YUAN).quantize(Decimal("0.01"))
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class RecordMixin:
+    """Columns every stored record has: a UUID id, UTC timestamps and a row version.
+
+    ``version`` is SQLAlchemy's ``version_id_col``: every UPDATE checks and bumps
+    it, so a concurrent change of the same row fails instead of being lost; it is
+    also the record's ETag.
+    """
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}  # type: ignore[attr-defined]
+
+
+def alembic_heads(alembic_ini: Path) -> set[str]:
+    """Head revisions of a service's migration scripts."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(Config(str(alembic_ini))).get_heads())
+
+
+def database_check(alembic_ini: Path) -> Any:
+    """A readiness check: the database answers and its schema is at the migrations' head."""
+    heads = alembic_heads(alembic_ini)
+
+    async def check(request: Any) -> None:
+        async with read_only(request.app.state.engine).connect() as conn:
+            rows = await conn.exec_driver_sql("SELECT version_num FROM alembic_version")
+            current = {r[0] for r in rows}
+        if current != heads:
+            raise RuntimeError(f"schema at {sorted(current)}, migrations at {sorted(heads)}")
+
+    return check
+
+
+def install_db_problem_handlers(app: Any) -> None:
+    """Map database conflicts to problem+json 409s instead of 500s."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from shared.errors import problem_response
+
+    async def stale(request: Any, exc: Exception) -> Any:
+        return problem_response(
+            request,
+            status=409,
+            type_slug="concurrent-update",
+            title="Concurrent update",
+            detail="The record was changed by another request; read it again and retry.",
+        )
+
+    async def integrity(request: Any, exc: Exception) -> Any:
+        return problem_response(
+            request,
+            status=409,
+            type_slug="constraint-violation",
+            title="Constraint violation",
+            detail="The change conflicts with stored records.",
+        )
+
+    app.add_exception_handler(StaleDataError, stale)
+    app.add_exception_handler(IntegrityError, integrity)

@@ -1,0 +1,26 @@
+"""One call that gives a FastAPI app Fazhi's defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import FastAPI
+
+from shared.errors import install_problem_handlers
+from shared.health import HealthCheck, health_router
+from shared.logging import RequestIdMiddleware, configure_logging
+from shared.settings import ServiceSettings
+
+
+def install_service_defaults(
+    app: FastAPI,
+    settings: ServiceSettings,
+    *,
+    service: str,
+    checks: Mapping[str, HealthCheck] | None = None,
+) -> None:
+    """Install problem+json handlers, request-id logging and ``/livez`` + ``/readyz``."""
+    configure_logging(level=settings.log_level, json=settings.logs_as_json)
+    install_problem_handlers(app)
+    app.add_middleware(RequestIdMiddleware, service=service)
+    app.include_router(health_router(checks))

@@ -1,0 +1,258 @@
+"""RFC 9457 problem details for every error a Fazhi service answers.
+
+Domain code raises subclasses of :class:`ProblemError`; the handlers installed
+by :func:`install_problem_handlers` turn them, FastAPI's validation errors,
+Starlette's HTTP errors (unknown routes, wrong methods) and any unexpected
+exception into ``application/problem+json`` bodies. Bodies never carry stack
+traces nor echo the client's input (it may hold personal data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.logging import current_request_id
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:fazhi:problem:"
+
+logger = structlog.get_logger(__name__)
+
+
+class FieldProblem(BaseModel):
+    """One invalid input field."""
+
+    field: str = Field(description="Dotted path of the field, e.g. `parties.0.name`.")
+    location: str = Field(description="Where the field was sent: body, query, path or header.")
+    message: str
+    code: str = Field(description="Machine-readable reason, e.g. `missing`, `decimal_parsing`.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["urn:fazhi:problem:not-found"])
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldProblem] | None = None
+
+
+class ProblemError(Exception):
+    """Base of every domain error.
+
+    Subclasses fix ``status``, ``type_slug`` and ``title``; an instance carries
+    the occurrence-specific ``detail`` and optional extension members.
+    """
+
+    status: ClassVar[int] = 500
+    type_slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, detail: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.extensions = extensions
+        self.headers: dict[str, str] = {}
+
+    @classmethod
+    def problem_type(cls) -> str:
+        return PROBLEM_TYPE_PREFIX + cls.type_slug
+
+
+class NotFound(ProblemError):
+    status = 404
+    type_slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(ProblemError):
+    status = 409
+    type_slug = "conflict"
+    title = "Conflict"
+
+
+class TransitionNotAllowed(ProblemError):
+    """A lifecycle command that the record's current state does not allow."""
+
+    status = 409
+    type_slug = "transition-not-allowed"
+    title = "Transition not allowed"
+
+
+class InvalidInput(ProblemError):
+    """Input that is well-formed but breaks a business rule about one field."""
+
+    status = 422
+    type_slug = "validation-error"
+    title = "Invalid input"
+
+    def __init__(self, detail: str, *, field: str, location: str = "body", code: str = "invalid") -> None:
+        super().__init__(detail)
+        self.errors = [FieldProblem(field=field, location=location, message=detail, code=code)]
+
+
+class BadRequest(ProblemError):
+    status = 400
+    type_slug = "bad-request"
+    title = "Bad request"
+
+
+_STATUS_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    411: ("length-required", "Length required"),
+    412: ("precondition-failed", "Precondition failed"),
+    413: ("content-too-large", "Content too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-error", "Invalid input"),
+    428: ("precondition-required", "Precondition required"),
+    429: ("too-many-requests", "Too many requests"),
+    500: ("internal-error", "Internal error"),
+    502: ("bad-gateway", "Bad gateway"),
+    503: ("service-unavailable", "Service unavailable"),
+    504: ("gateway-timeout", "Gateway timeout"),
+}
+
+
+def problem_response(
+    request: Request | None,
+    *,
+    status: int,
+    type_slug: str | None = None,
+    title: str | None = None,
+    detail: str | None = None,
+    errors: Sequence[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    default_slug, default_title = _STATUS_SLUGS.get(status, ("error", "Error"))
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + (type_slug or default_slug),
+        "title": title or default_title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if request is not None:
+        body["instance"] = request.url.path
+    request_id = current_request_id()
+    if request_id:
+        body["request_id"] = request_id
+    if errors:
+        body["errors"] = [e.model_dump() for e in errors]
+    body.update(extensions)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _field_path(loc: Sequence[str | int]) -> tuple[str, str]:
+    """Split FastAPI's error location into (location, dotted field path)."""
+    if not loc:
+        return "body", ""
+    location, *rest = loc
+    if location not in ("body", "query", "path", "header", "cookie"):
+        return "body", ".".join(str(p) for p in loc)
+    return str(location), ".".join(str(p) for p in rest)
+
+
+def validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
+    problems = []
+    for err in exc.errors():
+        location, field = _field_path(err.get("loc", ()))
+        if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+            # The discriminator itself is the field at fault (e.g. a command's `type`).
+            tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'\"")
+            field = f"{field}.{tag}" if field else tag
+        # Discriminated unions add the tag to the path (`events.resolve.agreement`);
+        # keep it: it tells the client which command variant was checked.
+        problems.append(
+            FieldProblem(
+                field=field or location,
+                location=location,
+                message=str(err.get("msg", "invalid")),
+                code=str(err.get("type", "invalid")),
+            )
+        )
+    return problems
+
+
+async def _problem_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    errors = getattr(exc, "errors", None)
+    return problem_response(
+        request,
+        status=exc.status,
+        type_slug=exc.type_slug,
+        title=exc.title,
+        detail=exc.detail,
+        errors=errors,
+        headers=exc.headers or None,
+        **exc.extensions,
+    )
+
+
+async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = validation_problems(exc)
+    fields = ", ".join(sorted({p.field for p in problems}))
+    return problem_response(
+        request,
+        status=422,
+        detail=f"Invalid value for: {fields}",
+        errors=problems,
+    )
+
+
+async def _http_exception_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No resource at {request.url.path}"
+    return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
+
+
+async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled_error", path=request.url.path)
+    return problem_response(request, status=500, detail="An unexpected error occurred; quote the request id.")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _problem_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
+    app.add_exception_handler(Exception, _unhandled_handler)
+
+
+def problem_responses(*errors: type[ProblemError], validation: bool = True) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entry listing every problem an operation can answer."""
+    out: dict[int | str, dict[str, Any]] = {}
+    by_status: dict[int, list[type[ProblemError]]] = {}
+    for err in errors:
+        by_status.setdefault(err.status, []).append(err)
+    if validation:
+        by_status.setdefault(422, [])
+    for status, errs in sorted(by_status.items()):
+        described = "; ".join(f"`{e.problem_type()}`: {e.title}" for e in errs) or "Invalid input"
+        out[status] = {
+            "model": Problem,
+            "description": described,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    return out
