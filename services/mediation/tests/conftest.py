@@ -67,3 +67,17 @@ async def committing_client(settings: Settings, engine: AsyncEngine) -> AsyncIte
         transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://mediation.test"
     ) as c:
         yield c
+
+
+@pytest.fixture
+async def isolated_client() -> AsyncIterator[httpx.AsyncClient]:
+    """The real app, lifespan and all, on a database of its own: requests commit for real
+    and may run concurrently. Slower; for whole-sample and concurrency tests."""
+    with throwaway_database("mediation") as url:
+        migrate(ALEMBIC_INI, url)
+        app = create_app(Settings(environment="test", database_url=url))
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mediation.test") as c,
+        ):
+            yield c
