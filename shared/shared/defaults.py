@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from fastapi import FastAPI
 
-from shared.errors import install_problem_handlers
+from shared.errors import UnhandledErrorMiddleware, install_problem_handlers
 from shared.health import HealthCheck, health_router
 from shared.logging import RequestIdMiddleware, configure_logging
 from shared.settings import ServiceSettings
@@ -22,5 +22,7 @@ def install_service_defaults(
     """Install problem+json handlers, request-id logging and ``/livez`` + ``/readyz``."""
     configure_logging(level=settings.log_level, json=settings.logs_as_json)
     install_problem_handlers(app)
+    # Added first, so it runs inside RequestIdMiddleware (the last added is the outermost).
+    app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(RequestIdMiddleware, service=service)
     app.include_router(health_router(checks))

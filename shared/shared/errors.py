@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logging import current_request_id
 
@@ -228,16 +229,43 @@ async def _http_exception_handler(request: Request, exc: Exception) -> JSONRespo
     return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
 
 
-async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled_error", path=request.url.path)
-    return problem_response(request, status=500, detail="An unexpected error occurred; quote the request id.")
+class UnhandledErrorMiddleware:
+    """Turn any exception that escaped the handlers into a 500 problem, inside the
+    request-id middleware so the body and the log line carry the request id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("unhandled_error", path=scope.get("path"))
+            if started:
+                raise
+            response = problem_response(
+                Request(scope), status=500, detail="An unexpected error occurred; quote the request id."
+            )
+            await response(scope, receive, send)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    """Problem+json for domain errors, validation errors, HTTP errors; the caller adds
+    :class:`UnhandledErrorMiddleware` inside the request-id middleware."""
     app.add_exception_handler(ProblemError, _problem_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
-    app.add_exception_handler(Exception, _unhandled_handler)
 
 
 def problem_responses(*errors: type[ProblemError], validation: bool = True) -> dict[int | str, dict[str, Any]]:

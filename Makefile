@@ -1,0 +1,76 @@
+# Fazhi: one entry point for humans and CI. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+
+# uv from PyPI, installed into .tools/ when the machine has none.
+UV_ON_PATH := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV_ON_PATH),)
+UV := $(CURDIR)/.tools/bin/uv
+UV_DEP := $(UV)
+else
+UV := $(UV_ON_PATH)
+UV_DEP :=
+endif
+
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+DATA_SERVICES := reconsideration mediation enforcement
+MEMBERS := shared $(addprefix services/,$(DATA_SERVICES) gateway)
+PYTEST_ARGS ?=
+
+.PHONY: help install run demo test test-% e2e lint fmt migrate migrations-check clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet 'uv>=0.5,<1'
+
+$(VENV)/.synced: $(UV_DEP) uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(MEMBERS))
+	$(UV) sync --all-packages --frozen
+	@touch $@
+
+install: $(VENV)/.synced ## install every member and the dev tools into .venv (uv, Python 3.11)
+
+run: install ## migrate and start all four services on SQLite under var/ (gateway: http://127.0.0.1:8000)
+	$(BIN)/python deploy/local/stack.py run
+
+demo: install ## load the 通城县 2023 sample into a fresh stack (var/demo) and print the Markdown report
+	$(BIN)/python deploy/local/stack.py demo
+
+test: install ## unit and API tests of every member (SQLite; PostgreSQL too when FAZHI_TEST_POSTGRES_URL is set)
+	@set -e; for m in $(MEMBERS); do \
+	  echo "== $$m"; (cd $$m && $(BIN)/pytest -q $(PYTEST_ARGS) tests); \
+	done
+
+test-%: install ## tests of one member, e.g. make test-mediation
+	cd $(if $(filter shared,$*),shared,services/$*) && $(BIN)/pytest -q $(PYTEST_ARGS) tests
+
+e2e: install ## end-to-end: four real processes, the 通城县 2023 sample through the gateway, the report checked
+	$(BIN)/pytest -q $(PYTEST_ARGS) tests/e2e
+
+lint: install ## ruff format --check, ruff check, mypy
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy shared/shared $(foreach s,$(DATA_SERVICES) gateway,services/$(s)/$(s))
+
+fmt: install ## ruff format + ruff check --fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: install ## alembic upgrade head for every data service (var/ or <SERVICE>_DATABASE_URL)
+	@for s in $(DATA_SERVICES); do (cd services/$$s && $(BIN)/alembic upgrade head) || exit 1; done
+
+migrations-check: install ## upgrade head then `alembic check` on scratch SQLite databases
+	@set -e; tmp=$$(mktemp -d); for s in $(DATA_SERVICES); do \
+	  S=$$(echo $$s | tr a-z A-Z); \
+	  (cd services/$$s && env $${S}_DATA_DIR=$$tmp $(BIN)/alembic upgrade head && env $${S}_DATA_DIR=$$tmp $(BIN)/alembic check); \
+	done; rm -rf $$tmp
+
+clean: ## remove .venv, .tools and var/
+	rm -rf $(VENV) .tools var

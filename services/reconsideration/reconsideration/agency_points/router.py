@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from reconsideration.agency_points import service
+from reconsideration.agency_points.dependencies import AgencyPointDep, AgencyPointFiltersDep
+from reconsideration.agency_points.exceptions import AgencyPointNotFound, AgencyPointTransitionNotAllowed
+from reconsideration.agency_points.schemas import (
+    AgencyPointCommand,
+    AgencyPointCreate,
+    AgencyPointEventRead,
+    AgencyPointRead,
+)
+from reconsideration.db import SessionDep
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/agency-points", tags=["agency points"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=AgencyPointRead, responses=problem_responses())
+async def create_agency_point(
+    payload: AgencyPointCreate, session: SessionDep, principal: PrincipalDep, response: Response
+) -> AgencyPointRead:
+    """Register a township agency point (代办点) that receives and forwards applications. It starts `active`."""
+    point = await service.create_agency_point(session, payload=payload, actor=principal)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/agency-points/{point.id}"
+    return AgencyPointRead.model_validate(point)
+
+
+@router.get("", response_model=Page[AgencyPointRead], responses=problem_responses())
+async def list_agency_points(
+    session: SessionDep, filters: AgencyPointFiltersDep, page: PageParamsDep
+) -> Page[AgencyPointRead]:
+    """Agency points ordered by creation, filtered by region, township, status and year established."""
+    return await service.list_agency_points(session, filters=filters, page=page)
+
+
+@router.get("/{agency_point_id}", response_model=AgencyPointRead, responses=problem_responses(AgencyPointNotFound))
+async def read_agency_point(point: AgencyPointDep) -> AgencyPointRead:
+    """One agency point."""
+    return AgencyPointRead.model_validate(point)
+
+
+@router.post(
+    "/{agency_point_id}/events",
+    response_model=AgencyPointRead,
+    responses=problem_responses(AgencyPointNotFound, AgencyPointTransitionNotAllowed),
+)
+async def apply_agency_point_command(
+    point: AgencyPointDep, command: AgencyPointCommand, session: SessionDep, principal: PrincipalDep
+) -> AgencyPointRead:
+    """Apply a lifecycle command: `close` (active → closed) on `occurred_on`. A closed point answers 409."""
+    point = await service.apply_command(session, point, command=command, actor=principal)
+    await session.commit()
+    return AgencyPointRead.model_validate(point)
+
+
+@router.get(
+    "/{agency_point_id}/events",
+    response_model=Page[AgencyPointEventRead],
+    responses=problem_responses(AgencyPointNotFound),
+)
+async def list_agency_point_events(
+    point: AgencyPointDep, session: SessionDep, page: PageParamsDep
+) -> Page[AgencyPointEventRead]:
+    """The agency point's history, oldest first."""
+    return await service.list_events(session, point, page=page)
