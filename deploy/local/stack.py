@@ -54,7 +54,9 @@ class Stack:
 
     @classmethod
     def on_free_ports(cls, data_dir: Path, **kwargs: object) -> Stack:
-        return cls(data_dir=data_dir, ports={s: free_port() for s in SERVICES}, **kwargs)  # type: ignore[arg-type]
+        return cls(
+            data_dir=data_dir, ports={s: free_port() for s in SERVICES}, **kwargs
+        )  # type: ignore[arg-type]
 
     def url(self, service: str = "gateway") -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -75,8 +77,15 @@ class Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for service in DATA_SERVICES:
             subprocess.run(
-                [sys.executable, "-m", "alembic", "-c", str(ROOT / "services" / service / "alembic.ini"),
-                 "upgrade", "head"],
+                [
+                    sys.executable,
+                    "-m",
+                    "alembic",
+                    "-c",
+                    str(ROOT / "services" / service / "alembic.ini"),
+                    "upgrade",
+                    "head",
+                ],
                 env=self.env(service),
                 cwd=ROOT / "services" / service,
                 check=True,
@@ -91,15 +100,28 @@ class Stack:
     def start_service(self, service: str) -> None:
         self.processes[service] = subprocess.Popen(
             [
-                sys.executable, "-m", "uvicorn", f"{service}.main:create_app", "--factory",
-                "--host", "127.0.0.1", "--port", str(self.ports[service]),
-                "--log-level", self.log_level, "--no-access-log", "--timeout-graceful-shutdown", "10",
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{service}.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports[service]),
+                "--log-level",
+                self.log_level,
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "10",
             ],
             env=self.env(service),
             cwd=ROOT,
         )
 
-    def wait_ready(self, *, timeout_s: float = 60.0, services: tuple[str, ...] = SERVICES) -> None:
+    def wait_ready(
+        self, *, timeout_s: float = 60.0, services: tuple[str, ...] = SERVICES
+    ) -> None:
         deadline = time.monotonic() + timeout_s
         pending = list(services)
         with httpx.Client(timeout=2.0, trust_env=False) as client:
@@ -107,7 +129,9 @@ class Stack:
                 service = pending[0]
                 process = self.processes.get(service)
                 if process is not None and process.poll() is not None:
-                    raise RuntimeError(f"{service} exited with code {process.returncode}")
+                    raise RuntimeError(
+                        f"{service} exited with code {process.returncode}"
+                    )
                 with contextlib.suppress(httpx.HTTPError):
                     if client.get(f"{self.url(service)}/readyz").status_code == 200:
                         pending.pop(0)
@@ -142,11 +166,18 @@ class Stack:
 
 
 def default_ports(gateway_port: int) -> dict[str, int]:
-    return {"gateway": gateway_port, **{s: gateway_port + 1 + i for i, s in enumerate(DATA_SERVICES)}}
+    return {
+        "gateway": gateway_port,
+        **{s: gateway_port + 1 + i for i, s in enumerate(DATA_SERVICES)},
+    }
 
 
 def _run(args: argparse.Namespace) -> int:
-    stack = Stack(data_dir=Path(args.data_dir).resolve(), ports=default_ports(args.port), log_level="info")
+    stack = Stack(
+        data_dir=Path(args.data_dir).resolve(),
+        ports=default_ports(args.port),
+        log_level="info",
+    )
     stack.migrate()
     stack.start()
     print(f"Fazhi is up: gateway {stack.url()}/docs", flush=True)
@@ -165,7 +196,10 @@ def _run(args: argparse.Namespace) -> int:
         while not stopping:
             for service, process in stack.processes.items():
                 if process.poll() is not None:
-                    print(f"{service} exited with code {process.returncode}; stopping", file=sys.stderr)
+                    print(
+                        f"{service} exited with code {process.returncode}; stopping",
+                        file=sys.stderr,
+                    )
                     stopping = True
             time.sleep(0.5)
     finally:
@@ -182,18 +216,40 @@ def _demo(args: argparse.Namespace) -> int:
     with stack.running():
         started = time.monotonic()
         counts = asyncio.run(load_sample(stack.url()))
-        print(f"<!-- loaded {counts} in {time.monotonic() - started:.0f} s through {stack.url()} -->", flush=True)
-        print(asyncio.run(report(stack.url(), region_code=args.region_code, year=args.year, fmt="markdown")))
+        print(
+            f"<!-- loaded {counts} in {time.monotonic() - started:.0f} s through {stack.url()} -->",
+            flush=True,
+        )
+        print(
+            asyncio.run(
+                report(
+                    stack.url(),
+                    region_code=args.region_code,
+                    year=args.year,
+                    fmt="markdown",
+                )
+            )
+        )
     return 0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="migrate and start all four services until Ctrl-C")
     run.add_argument("--data-dir", default=str(ROOT / "var"))
-    run.add_argument("--port", type=int, default=8000, help="gateway port; the services take the next three")
-    demo = sub.add_parser("demo", help="load the 通城县 2023 sample into a fresh stack and print the report")
+    run.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        help="gateway port; the services take the next three",
+    )
+    demo = sub.add_parser(
+        "demo",
+        help="load the 通城县 2023 sample into a fresh stack and print the report",
+    )
     demo.add_argument("--data-dir", default=str(ROOT / "var" / "demo"))
     demo.add_argument("--port", type=int, default=8100)
     demo.add_argument("--region-code", default="421222")

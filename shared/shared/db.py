@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Uuid, event
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -105,7 +110,11 @@ async def request_session(request: Any) -> AsyncIterator[AsyncSession]:
     :func:`install_database`).
     """
     state = request.app.state
-    maker = state.read_sessionmaker if request.method in SAFE_METHODS else state.sessionmaker
+    maker = (
+        state.read_sessionmaker
+        if request.method in SAFE_METHODS
+        else state.sessionmaker
+    )
     async with maker() as session:
         yield session
 
@@ -123,14 +132,18 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: timestamps must carry a time zone")
         return value.astimezone(dt.UTC)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -155,7 +168,9 @@ class Money(TypeDecorator[Decimal]):
             raise ValueError("money has at most two decimals (fen)")
         return int(fen)
 
-    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+    def process_result_value(
+        self, value: int | None, dialect: Dialect
+    ) -> Decimal | None:
         if value is None:
             return None
         return fen_to_yuan(value)
@@ -178,13 +193,17 @@ class RecordMixin:
     """
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, default=utcnow, index=True
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.version}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.version}
 
 
 def alembic_heads(alembic_ini: Path) -> set[str]:
@@ -204,7 +223,9 @@ def database_check(alembic_ini: Path) -> Any:
             rows = await conn.exec_driver_sql("SELECT version_num FROM alembic_version")
             current = {r[0] for r in rows}
         if current != heads:
-            raise RuntimeError(f"schema at {sorted(current)}, migrations at {sorted(heads)}")
+            raise RuntimeError(
+                f"schema at {sorted(current)}, migrations at {sorted(heads)}"
+            )
 
     return check
 

@@ -9,7 +9,7 @@ traces nor echo the client's input (it may hold personal data).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import structlog
@@ -32,9 +32,13 @@ class FieldProblem(BaseModel):
     """One invalid input field."""
 
     field: str = Field(description="Dotted path of the field, e.g. `parties.0.name`.")
-    location: str = Field(description="Where the field was sent: body, query, path or header.")
+    location: str = Field(
+        description="Where the field was sent: body, query, path or header."
+    )
     message: str
-    code: str = Field(description="Machine-readable reason, e.g. `missing`, `decimal_parsing`.")
+    code: str = Field(
+        description="Machine-readable reason, e.g. `missing`, `decimal_parsing`."
+    )
 
 
 class Problem(BaseModel):
@@ -100,9 +104,13 @@ class InvalidInput(ProblemError):
     type_slug = "validation-error"
     title = "Invalid input"
 
-    def __init__(self, detail: str, *, field: str, location: str = "body", code: str = "invalid") -> None:
+    def __init__(
+        self, detail: str, *, field: str, location: str = "body", code: str = "invalid"
+    ) -> None:
         super().__init__(detail)
-        self.errors = [FieldProblem(field=field, location=location, message=detail, code=code)]
+        self.errors = [
+            FieldProblem(field=field, location=location, message=detail, code=code)
+        ]
 
 
 class BadRequest(ProblemError):
@@ -141,7 +149,7 @@ def problem_response(
     title: str | None = None,
     detail: str | None = None,
     errors: Sequence[FieldProblem] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
     default_slug, default_title = _STATUS_SLUGS.get(status, ("error", "Error"))
@@ -160,7 +168,9 @@ def problem_response(
     if errors:
         body["errors"] = [e.model_dump() for e in errors]
     body.update(extensions)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
 def _field_path(loc: Sequence[str | int]) -> tuple[str, str]:
@@ -226,7 +236,9 @@ async def _http_exception_handler(request: Request, exc: Exception) -> JSONRespo
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}"
-    return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
+    return problem_response(
+        request, status=exc.status_code, detail=detail, headers=exc.headers
+    )
 
 
 class UnhandledErrorMiddleware:
@@ -255,7 +267,9 @@ class UnhandledErrorMiddleware:
             if started:
                 raise
             response = problem_response(
-                Request(scope), status=500, detail="An unexpected error occurred; quote the request id."
+                Request(scope),
+                status=500,
+                detail="An unexpected error occurred; quote the request id.",
             )
             await response(scope, receive, send)
 
@@ -268,7 +282,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
 
 
-def problem_responses(*errors: type[ProblemError], validation: bool = True) -> dict[int | str, dict[str, Any]]:
+def problem_responses(
+    *errors: type[ProblemError], validation: bool = True
+) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entry listing every problem an operation can answer."""
     out: dict[int | str, dict[str, Any]] = {}
     by_status: dict[int, list[type[ProblemError]]] = {}
@@ -277,10 +293,15 @@ def problem_responses(*errors: type[ProblemError], validation: bool = True) -> d
     if validation:
         by_status.setdefault(422, [])
     for status, errs in sorted(by_status.items()):
-        described = "; ".join(f"`{e.problem_type()}`: {e.title}" for e in errs) or "Invalid input"
+        described = (
+            "; ".join(f"`{e.problem_type()}`: {e.title}" for e in errs)
+            or "Invalid input"
+        )
         out[status] = {
             "model": Problem,
             "description": described,
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {
+                PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
         }
     return out

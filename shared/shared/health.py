@@ -18,7 +18,9 @@ from shared.errors import problem_response
 HealthCheck = Callable[[Request], Awaitable[None]]
 
 
-def health_router(checks: Mapping[str, HealthCheck] | None = None, *, timeout_s: float = 2.0) -> APIRouter:
+def health_router(
+    checks: Mapping[str, HealthCheck] | None = None, *, timeout_s: float = 2.0
+) -> APIRouter:
     router = APIRouter(tags=["health"])
     named = dict(checks or {})
 
@@ -26,7 +28,9 @@ def health_router(checks: Mapping[str, HealthCheck] | None = None, *, timeout_s:
     async def livez() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Readiness: every dependency answers", response_model=None)
+    @router.get(
+        "/readyz", summary="Readiness: every dependency answers", response_model=None
+    )
     async def readyz(request: Request) -> JSONResponse | dict[str, object]:
         failing: list[str] = []
         for name, check in named.items():

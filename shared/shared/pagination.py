@@ -55,16 +55,24 @@ def _page_params(
     request: Request,
     page_size: Annotated[
         int,
-        Query(ge=1, description=f"Items per page; default {DEFAULT_PAGE_SIZE}, larger values are cut to {MAX_PAGE_SIZE}."),
+        Query(
+            ge=1,
+            description=f"Items per page; default {DEFAULT_PAGE_SIZE}, larger values are cut to {MAX_PAGE_SIZE}.",
+        ),
     ] = DEFAULT_PAGE_SIZE,
     page_token: Annotated[
-        str | None, Query(max_length=2048, description="`next_page_token` of the previous page.")
+        str | None,
+        Query(max_length=2048, description="`next_page_token` of the previous page."),
     ] = None,
 ) -> PageParams:
     filters = sorted(
-        (k, v) for k, v in request.query_params.multi_items() if k not in ("page_size", "page_token")
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in ("page_size", "page_token")
     )
-    fingerprint = hashlib.sha256(json.dumps([request.url.path, filters]).encode()).hexdigest()[:16]
+    fingerprint = hashlib.sha256(
+        json.dumps([request.url.path, filters]).encode()
+    ).hexdigest()[:16]
     secret = request.app.state.cursor_secret
     return PageParams(
         page_size=min(page_size, MAX_PAGE_SIZE),
@@ -100,7 +108,11 @@ def _decode(params: PageParams) -> tuple[dt.datetime, uuid.UUID] | None:
 
 
 def _encode(params: PageParams, created_at: dt.datetime, id_: uuid.UUID) -> str:
-    state = {"c": created_at.isoformat(), "i": str(id_), "f": params.filters_fingerprint}
+    state = {
+        "c": created_at.isoformat(),
+        "i": str(id_),
+        "f": params.filters_fingerprint,
+    }
     return params.fernet().encrypt(json.dumps(state).encode()).decode()
 
 
@@ -118,7 +130,10 @@ async def paginate(
     if after is not None:
         created_at, id_ = after
         stmt = stmt.where(
-            or_(keyed.created_at > created_at, and_(keyed.created_at == created_at, keyed.id > id_))
+            or_(
+                keyed.created_at > created_at,
+                and_(keyed.created_at == created_at, keyed.id > id_),
+            )
         )
     stmt = stmt.order_by(keyed.created_at, keyed.id).limit(params.page_size + 1)
     rows: Sequence[Any] = (await session.scalars(stmt)).all()

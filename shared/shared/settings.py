@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Secrets that ship in the repository for local development. Outside
 #: ``local`` and ``test`` a service refuses to start with one of them.
-PLACEHOLDER_SECRET = "change-me-local-only"  # noqa: S105
+PLACEHOLDER_SECRET = "change-me-local-only"
 
 
 class Environment(StrEnum):
@@ -56,7 +56,10 @@ class ServiceSettings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> Self:
         if self.environment is Environment.production:
             for name, value in self:
-                if isinstance(value, SecretStr) and value.get_secret_value() == PLACEHOLDER_SECRET:
+                if (
+                    isinstance(value, SecretStr)
+                    and value.get_secret_value() == PLACEHOLDER_SECRET
+                ):
                     raise ValueError(
                         f"{name} still has the local placeholder value; set a real secret in production"
                     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -20,38 +19,37 @@ from pydantic import BaseModel, Field
 RATE_VALUE_DIGITS = 6
 
 
-class FigureKind(StrEnum):
-    count = "count"
-    money = "money"
-    rate = "rate"
-
-
 class FigureDefinition(BaseModel):
-    formula: str = Field(description="Formula id with version, e.g. `mediation.resolution_rate/v1`.")
+    formula: str = Field(
+        description="Formula id with version, e.g. `mediation.resolution_rate/v1`."
+    )
     text: str = Field(description="What is counted, in one sentence.")
 
 
 class CountFigure(BaseModel):
-    kind: Literal[FigureKind.count] = FigureKind.count
+    kind: Literal["count"] = "count"
     value: int
     definition: FigureDefinition
 
 
 class MoneyFigure(BaseModel):
-    kind: Literal[FigureKind.money] = FigureKind.money
+    kind: Literal["money"] = "money"
     value: Decimal = Field(description="Yuan, two decimals.")
     unit: Literal["CNY"] = "CNY"
     definition: FigureDefinition
 
 
 class RateFigure(BaseModel):
-    kind: Literal[FigureKind.rate] = FigureKind.rate
+    kind: Literal["rate"] = "rate"
     numerator: int
     denominator: int
     value: Decimal | None = Field(
-        description=f"numerator ÷ denominator rounded half-up to {RATE_VALUE_DIGITS} decimals; null when the denominator is 0."
+        description=f"numerator ÷ denominator rounded half-up to {RATE_VALUE_DIGITS} decimals;"
+        " null when the denominator is 0."
     )
-    display: str = Field(description="Percentage rounded half-up to the report's precision, e.g. `97.8%`; `—` when undefined.")
+    display: str = Field(
+        description="Percentage rounded half-up to the report's precision, e.g. `97.8%`; `—` when undefined."
+    )
     precision: int = Field(description="Decimals of the displayed percentage.")
     definition: FigureDefinition
 
@@ -94,7 +92,9 @@ def percent_display(numerator: int, denominator: int, precision: int) -> str:
     return f"{value}%"
 
 
-def rate(numerator: int, denominator: int, *, precision: int, definition: FigureDefinition) -> RateFigure:
+def rate(
+    numerator: int, denominator: int, *, precision: int, definition: FigureDefinition
+) -> RateFigure:
     value = None
     if denominator:
         value = (Decimal(numerator) / Decimal(denominator)).quantize(
@@ -115,4 +115,6 @@ def count(value: int | None, *, definition: FigureDefinition) -> CountFigure:
 
 
 def money(value: Decimal | None, *, definition: FigureDefinition) -> MoneyFigure:
-    return MoneyFigure(value=(value or Decimal(0)).quantize(Decimal("0.01")), definition=definition)
+    return MoneyFigure(
+        value=(value or Decimal(0)).quantize(Decimal("0.01")), definition=definition
+    )

@@ -64,7 +64,9 @@ def throwaway_database(service: str, *, backend: str | None = None) -> Iterator[
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
-        _in_thread(lambda: _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _in_thread(
+            lambda: _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        )
 
 
 def migrate(alembic_ini: Path, url: str, revision: str = "head") -> None:
@@ -99,7 +101,10 @@ async def rolled_back_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession
     async with engine.connect() as conn:
         outer = await conn.begin()
         session = AsyncSession(
-            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
+            bind=conn,
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+            autoflush=False,
         )
         try:
             yield session

@@ -8,7 +8,6 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
-
 from shared.defaults import install_service_defaults
 from shared.errors import NotFound
 from shared.settings import Environment, ServiceSettings
@@ -32,7 +31,12 @@ def make_app(*, ready: bool = True) -> FastAPI:
         if not ready:
             raise RuntimeError("down")
 
-    install_service_defaults(app, ServiceSettings(environment=Environment.test), service="t", checks={"database": database})
+    install_service_defaults(
+        app,
+        ServiceSettings(environment=Environment.test),
+        service="t",
+        checks={"database": database},
+    )
 
     @app.post("/things")
     async def create(body: Body) -> dict[str, int]:
@@ -57,18 +61,29 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 class TestProblems:
-    async def test_validation_error_names_the_field_and_does_not_echo_input(self, client: httpx.AsyncClient) -> None:
+    async def test_validation_error_names_the_field_and_does_not_echo_input(
+        self, client: httpx.AsyncClient
+    ) -> None:
         response = await client.post("/things", json={"amount": "13800138000x"})
         assert response.status_code == 422
         assert response.headers["content-type"] == PROBLEM
         body = response.json()
         assert body["errors"] == [
-            {"field": "amount", "location": "body", "message": body["errors"][0]["message"], "code": "int_parsing"}
+            {
+                "field": "amount",
+                "location": "body",
+                "message": body["errors"][0]["message"],
+                "code": "int_parsing",
+            }
         ]
         assert "13800138000" not in response.text
 
-    async def test_domain_error_has_its_type_and_the_request_id(self, client: httpx.AsyncClient) -> None:
-        response = await client.get("/things/5", headers={"X-Request-ID": "req-12345678"})
+    async def test_domain_error_has_its_type_and_the_request_id(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get(
+            "/things/5", headers={"X-Request-ID": "req-12345678"}
+        )
         assert response.status_code == 404
         assert response.json() == {
             "type": "urn:fazhi:problem:thing-not-found",
@@ -80,21 +95,29 @@ class TestProblems:
         }
         assert response.headers["x-request-id"] == "req-12345678"
 
-    async def test_unknown_route_and_wrong_method_are_problems(self, client: httpx.AsyncClient) -> None:
+    async def test_unknown_route_and_wrong_method_are_problems(
+        self, client: httpx.AsyncClient
+    ) -> None:
         missing = await client.get("/nowhere")
         assert (missing.status_code, missing.headers["content-type"]) == (404, PROBLEM)
         wrong = await client.delete("/things")
         assert (wrong.status_code, wrong.headers["content-type"]) == (405, PROBLEM)
 
-    async def test_unexpected_error_is_a_500_problem_without_internals(self, client: httpx.AsyncClient) -> None:
+    async def test_unexpected_error_is_a_500_problem_without_internals(
+        self, client: httpx.AsyncClient
+    ) -> None:
         response = await client.get("/boom")
         assert response.status_code == 500
         assert response.headers["content-type"] == PROBLEM
         assert "secret internals" not in response.text
         assert response.json()["request_id"] == response.headers["x-request-id"]
 
-    async def test_malformed_request_id_is_replaced(self, client: httpx.AsyncClient) -> None:
-        response = await client.get("/livez", headers={"X-Request-ID": "bad id\twith spaces"})
+    async def test_malformed_request_id_is_replaced(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.get(
+            "/livez", headers={"X-Request-ID": "bad id\twith spaces"}
+        )
         assert response.headers["x-request-id"] != "bad id\twith spaces"
         assert len(response.headers["x-request-id"]) == 32
 
@@ -102,7 +125,10 @@ class TestProblems:
 class TestHealth:
     async def test_ready_and_live(self, client: httpx.AsyncClient) -> None:
         assert (await client.get("/livez")).json() == {"status": "ok"}
-        assert (await client.get("/readyz")).json() == {"status": "ok", "checks": ["database"]}
+        assert (await client.get("/readyz")).json() == {
+            "status": "ok",
+            "checks": ["database"],
+        }
 
     async def test_not_ready_names_the_failing_check(self) -> None:
         transport = httpx.ASGITransport(app=make_app(ready=False))

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-
 from shared.db import Money, UTCDateTime, sqlite_url
 from sqlalchemy.dialects import sqlite
 
@@ -12,10 +11,14 @@ DIALECT = sqlite.dialect()
 
 
 class TestMoney:
-    @pytest.mark.parametrize(("yuan", "fen"), [("0", 0), ("1.5", 150), ("553680.00", 55368000), ("0.01", 1)])
+    @pytest.mark.parametrize(
+        ("yuan", "fen"), [("0", 0), ("1.5", 150), ("553680.00", 55368000), ("0.01", 1)]
+    )
     def test_yuan_are_stored_as_integer_fen(self, yuan: str, fen: int) -> None:
         assert Money().process_bind_param(Decimal(yuan), DIALECT) == fen
-        assert Money().process_result_value(fen, DIALECT) == Decimal(yuan).quantize(Decimal("0.01"))
+        assert Money().process_result_value(fen, DIALECT) == Decimal(yuan).quantize(
+            Decimal("0.01")
+        )
 
     def test_fractions_of_a_fen_are_refused(self) -> None:
         with pytest.raises(ValueError, match="two decimals"):
@@ -29,10 +32,14 @@ class TestUTCDateTime:
 
     def test_values_come_back_in_utc(self) -> None:
         beijing = dt.timezone(dt.timedelta(hours=8))
-        stored = UTCDateTime().process_bind_param(dt.datetime(2023, 1, 1, 8, tzinfo=beijing), DIALECT)
+        stored = UTCDateTime().process_bind_param(
+            dt.datetime(2023, 1, 1, 8, tzinfo=beijing), DIALECT
+        )
         assert stored == dt.datetime(2023, 1, 1, 0, tzinfo=dt.UTC)
         naive_from_sqlite = dt.datetime(2023, 1, 1)  # noqa: DTZ001
-        assert UTCDateTime().process_result_value(naive_from_sqlite, DIALECT) == dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+        assert UTCDateTime().process_result_value(
+            naive_from_sqlite, DIALECT
+        ) == dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 
 
 def test_sqlite_url_creates_the_data_directory(tmp_path: object) -> None:

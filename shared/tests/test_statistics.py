@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from shared.statistics import FigureDefinition, percent_display, rate
 
 D = FigureDefinition(formula="x/v1", text="x")
@@ -37,7 +36,11 @@ class TestRate:
     def test_value_is_the_ratio_to_six_decimals(self) -> None:
         figure = rate(4459, 4561, precision=1, definition=D)
         assert figure.value == Decimal("0.977636")
-        assert (figure.numerator, figure.denominator, figure.display) == (4459, 4561, "97.8%")
+        assert (figure.numerator, figure.denominator, figure.display) == (
+            4459,
+            4561,
+            "97.8%",
+        )
 
     def test_empty_denominator_has_no_value(self) -> None:
         figure = rate(0, 0, precision=0, definition=D)

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stack import DATA_SERVICES, Stack
-
 from gateway.sample.tongcheng_2023 import load_sample
 from shared.testing import postgres_admin_url, throwaway_database
+from stack import DATA_SERVICES, Stack
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +21,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         urls: dict[str, str] = {}
         if postgres_admin_url():
             for service in DATA_SERVICES:
-                urls[service] = resources.enter_context(throwaway_database(service, backend="postgresql"))
+                urls[service] = resources.enter_context(
+                    throwaway_database(service, backend="postgresql")
+                )
         data_dir = Path(tmp_path_factory.mktemp("var"))
         running = Stack.on_free_ports(data_dir, database_urls=urls)
         yield resources.enter_context(running.running())
@@ -34,5 +35,7 @@ def loaded(stack: Stack) -> dict[str, Any]:
     started = time.monotonic()
     counts = asyncio.run(load_sample(stack.url()))
     backend = "postgresql" if stack.database_urls else "sqlite"
-    print(f"\nsample loaded on {backend} in {time.monotonic() - started:.1f} s: {counts}")
+    print(
+        f"\nsample loaded on {backend} in {time.monotonic() - started:.1f} s: {counts}"
+    )
     return counts

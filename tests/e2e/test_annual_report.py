@@ -68,7 +68,9 @@ ALL_KEYS = {
 }
 
 
-def annual(stack: Stack, *, region_code: str = "421222", year: int = 2023, **params: Any) -> httpx.Response:
+def annual(
+    stack: Stack, *, region_code: str = "421222", year: int = 2023, **params: Any
+) -> httpx.Response:
     return httpx.get(
         f"{stack.url()}/api/v1/reports/annual",
         params={"region_code": region_code, "year": year, **params},
@@ -95,19 +97,27 @@ class TestAnnualReport2023:
         }
         assert (report["region_code"], report["year"]) == ("421222", 2023)
 
-    def test_every_key_of_the_domain_is_reported_with_its_definition(self, report: dict[str, Any]) -> None:
+    def test_every_key_of_the_domain_is_reported_with_its_definition(
+        self, report: dict[str, Any]
+    ) -> None:
         missing = ALL_KEYS - report["figures"].keys()
         assert not missing
         for key, figure in report["figures"].items():
             assert figure["definition"], key
-            assert figure["source"] == key.split(".")[0].replace("litigation", "reconsideration")
+            assert figure["source"] == key.split(".")[0].replace(
+                "litigation", "reconsideration"
+            )
 
     @pytest.mark.parametrize(("key", "expected"), sorted(SEED_COUNTS.items()))
-    def test_count_equals_the_seed(self, report: dict[str, Any], key: str, expected: int) -> None:
+    def test_count_equals_the_seed(
+        self, report: dict[str, Any], key: str, expected: int
+    ) -> None:
         assert report["figures"][key]["value"] == expected
 
     @pytest.mark.parametrize(("key", "expected"), sorted(SEED_RATES.items()))
-    def test_rate_is_displayed_as_in_the_seed(self, report: dict[str, Any], key: str, expected: str) -> None:
+    def test_rate_is_displayed_as_in_the_seed(
+        self, report: dict[str, Any], key: str, expected: str
+    ) -> None:
         assert report["figures"][key]["display"] == expected
 
     def test_rates_agree_with_their_counts(self, report: dict[str, Any]) -> None:
@@ -117,11 +127,15 @@ class TestAnnualReport2023:
         joint = figures["enforcement.joint_share"]
         assert (joint["numerator"], joint["denominator"]) == (34, 46)
 
-    def test_remote_video_saved_55_wan_yuan_and_more(self, report: dict[str, Any]) -> None:
+    def test_remote_video_saved_55_wan_yuan_and_more(
+        self, report: dict[str, Any]
+    ) -> None:
         saved = Decimal(report["figures"]["mediation.remote_video_cost_saved"]["value"])
         assert Decimal(550_000) <= saved < Decimal(560_000)  # the seed: 55万余元
 
-    def test_markdown_follows_the_seed(self, stack: Stack, loaded: dict[str, Any]) -> None:
+    def test_markdown_follows_the_seed(
+        self, stack: Stack, loaded: dict[str, Any]
+    ) -> None:
         response = annual(stack, format="markdown")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/markdown")
@@ -141,7 +155,9 @@ class TestAnnualReport2023:
 
 
 class TestOtherPeriodsAndRegions:
-    @pytest.mark.parametrize(("region_code", "year"), [("421221", 2023), ("421222", 2021)])
+    @pytest.mark.parametrize(
+        ("region_code", "year"), [("421221", 2023), ("421222", 2021)]
+    )
     def test_a_region_or_year_without_cases_is_all_zeros(
         self, stack: Stack, loaded: dict[str, Any], region_code: str, year: int
     ) -> None:
@@ -155,7 +171,9 @@ class TestOtherPeriodsAndRegions:
             else:
                 assert Decimal(figure["value"]) == 0, key
 
-    def test_2022_counts_2022_not_the_2023_figures(self, stack: Stack, loaded: dict[str, Any]) -> None:
+    def test_2022_counts_2022_not_the_2023_figures(
+        self, stack: Stack, loaded: dict[str, Any]
+    ) -> None:
         figures = annual(stack, year=2022).json()["figures"]
         assert figures["mediation.cases_mediated"]["value"] not in (0, 4561)
         assert figures["reconsideration.applications_received"]["value"] != 62
@@ -163,7 +181,9 @@ class TestOtherPeriodsAndRegions:
 
 
 class TestThroughTheGateway:
-    def test_routed_calls_reach_each_service(self, stack: Stack, loaded: dict[str, Any]) -> None:
+    def test_routed_calls_reach_each_service(
+        self, stack: Stack, loaded: dict[str, Any]
+    ) -> None:
         for service, path in (
             ("mediation", "disputes"),
             ("reconsideration", "applications"),
@@ -182,11 +202,14 @@ class TestThroughTheGateway:
 
     def test_routed_errors_are_problems(self, stack: Stack) -> None:
         response = httpx.get(
-            f"{stack.url()}/api/v1/mediation/disputes/7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c", trust_env=False
+            f"{stack.url()}/api/v1/mediation/disputes/7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c",
+            trust_env=False,
         )
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
 
     def test_openapi_is_served(self, stack: Stack) -> None:
         assert httpx.get(f"{stack.url()}/docs", trust_env=False).status_code == 200
-        assert httpx.get(f"{stack.url()}/openapi.json", trust_env=False).json()["info"]["title"]
+        assert httpx.get(f"{stack.url()}/openapi.json", trust_env=False).json()["info"][
+            "title"
+        ]

@@ -10,11 +10,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from shared.db import (
+    create_engine,
+    database_check,
+    install_database,
+    install_db_problem_handlers,
+)
+from shared.defaults import install_service_defaults
 
 from mediation.api import api_router
 from mediation.config import Settings
-from shared.db import create_engine, database_check, install_database, install_db_problem_handlers
-from shared.defaults import install_service_defaults
 
 SERVICE = "mediation"
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -40,7 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.cursor_secret = settings.cursor_secret.get_secret_value().encode()
-    install_service_defaults(app, settings, service=SERVICE, checks={"database": database_check(ALEMBIC_INI)})
+    install_service_defaults(
+        app, settings, service=SERVICE, checks={"database": database_check(ALEMBIC_INI)}
+    )
     install_db_problem_handlers(app)
     app.include_router(api_router)
     return app

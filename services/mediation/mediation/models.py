@@ -6,4 +6,12 @@ from mediation.disputes.models import Dispute, DisputeEvent, DisputeParty
 from mediation.mediators.models import Mediator
 from mediation.trainings.models import Training
 
-__all__ = ["Base", "Dispute", "DisputeEvent", "DisputeParty", "MediationCommittee", "Mediator", "Training"]
+__all__ = [
+    "Base",
+    "Dispute",
+    "DisputeEvent",
+    "DisputeParty",
+    "MediationCommittee",
+    "Mediator",
+    "Training",
+]

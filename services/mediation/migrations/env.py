@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy.engine import Connection
-from sqlalchemy.types import TypeDecorator
-
 from mediation.config import Settings
 from mediation.models import Base
 from shared.db import create_engine, is_sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def _url() -> str:
-    url = config.attributes.get("database_url") or context.get_x_argument(as_dictionary=True).get("database_url")
+    url = config.attributes.get("database_url") or context.get_x_argument(
+        as_dictionary=True
+    ).get("database_url")
     return str(url or Settings().effective_database_url)
 
 

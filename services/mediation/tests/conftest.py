@@ -5,13 +5,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-
 from mediation.config import Settings
 from mediation.db import get_session
 from mediation.main import create_app
 from shared.db import create_engine, install_database
 from shared.testing import migrate, rolled_back_session, throwaway_database
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -42,7 +41,9 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def client(settings: Settings, engine: AsyncEngine, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    settings: Settings, engine: AsyncEngine, session: AsyncSession
+) -> AsyncIterator[httpx.AsyncClient]:
     """The real app; its requests share the test's rolled-back session."""
     app = create_app(settings)
     install_database(app.state, engine)
@@ -51,12 +52,16 @@ async def client(settings: Settings, engine: AsyncEngine, session: AsyncSession)
         yield session
 
     app.dependency_overrides[get_session] = test_session
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mediation.test") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://mediation.test"
+    ) as c:
         yield c
 
 
 @pytest.fixture
-async def committing_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+async def committing_client(
+    settings: Settings, engine: AsyncEngine
+) -> AsyncIterator[httpx.AsyncClient]:
     """The real app with its own sessions: requests really commit or roll back.
 
     Tests using it must leave no rows behind (use it for requests that fail).
@@ -64,7 +69,8 @@ async def committing_client(settings: Settings, engine: AsyncEngine) -> AsyncIte
     app = create_app(settings)
     install_database(app.state, engine)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://mediation.test"
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url="http://mediation.test",
     ) as c:
         yield c
 
@@ -78,6 +84,8 @@ async def isolated_client() -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(Settings(environment="test", database_url=url))
         async with (
             app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mediation.test") as c,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://mediation.test"
+            ) as c,
         ):
             yield c

@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from mediation.committees.models import CommitteeKind, MediationCommittee
 from mediation.committees.schemas import CommitteeCreate
 from mediation.committees.service import create_committee
 from mediation.disputes.models import Dispute, DisputeType, MediationMode
-from mediation.disputes.schemas import AgreementCreate, DisputeCreate, Fail, PartyCreate, Resolve, StartMediation
+from mediation.disputes.schemas import (
+    AgreementCreate,
+    DisputeCreate,
+    Fail,
+    PartyCreate,
+    Resolve,
+    StartMediation,
+)
 from mediation.disputes.service import apply_command, register_dispute
 from mediation.mediators.models import Mediator, MediatorEmployment
 from mediation.mediators.schemas import MediatorCreate
@@ -20,10 +25,12 @@ from mediation.trainings.models import Training
 from mediation.trainings.schemas import TrainingCreate
 from mediation.trainings.service import create_training
 from shared.auth import Principal
+from sqlalchemy.ext.asyncio import AsyncSession
 
 REGION = "421222"
 TOWNSHIP = "421222100"
 ACTOR = Principal(subject="test-user")
+
 
 async def make_committee(
     session: AsyncSession,
@@ -44,6 +51,7 @@ async def make_committee(
         ),
     )
 
+
 async def make_mediator(
     session: AsyncSession,
     committee: MediationCommittee,
@@ -54,17 +62,27 @@ async def make_mediator(
     return await create_mediator(
         session,
         payload=MediatorCreate(
-            committee_id=committee.id, name="调解员甲", employment=employment, recruited_on=recruited_on
+            committee_id=committee.id,
+            name="调解员甲",
+            employment=employment,
+            recruited_on=recruited_on,
         ),
     )
 
+
 async def make_training(
-    session: AsyncSession, *, region_code: str = REGION, held_on: dt.date = dt.date(2023, 5, 1)
+    session: AsyncSession,
+    *,
+    region_code: str = REGION,
+    held_on: dt.date = dt.date(2023, 5, 1),
 ) -> Training:
     return await create_training(
         session,
-        payload=TrainingCreate(region_code=region_code, title="培训", held_on=held_on, attendees_count=30),
+        payload=TrainingCreate(
+            region_code=region_code, title="培训", held_on=held_on, attendees_count=30
+        ),
     )
+
 
 def dispute_payload(committee: MediationCommittee, **overrides: Any) -> DisputeCreate:
     data: dict[str, Any] = {
@@ -73,11 +91,15 @@ def dispute_payload(committee: MediationCommittee, **overrides: Any) -> DisputeC
         "source": "application",
         "mode": MediationMode.on_site,
         "summary": "相邻通行纠纷",
-        "parties": [PartyCreate(kind="person", name="张某"), PartyCreate(kind="person", name="李某")],
+        "parties": [
+            PartyCreate(kind="person", name="张某"),
+            PartyCreate(kind="person", name="李某"),
+        ],
         "registered_on": dt.date(2023, 3, 1),
     }
     data.update(overrides)
     return DisputeCreate(**data)
+
 
 async def make_dispute(
     session: AsyncSession,
@@ -90,18 +112,34 @@ async def make_dispute(
 ) -> Dispute:
     """A dispute, optionally taken to ``outcome`` ``mediating``, ``resolved`` or ``failed``."""
     dispute = await register_dispute(
-        session, payload=dispute_payload(committee, **overrides), actor=ACTOR, time_limit_days=time_limit_days
+        session,
+        payload=dispute_payload(committee, **overrides),
+        actor=ACTOR,
+        time_limit_days=time_limit_days,
     )
     if outcome is None:
         return dispute
     on = dispute.registered_on
-    await apply_command(session, dispute, command=StartMediation(type="start_mediation", occurred_on=on), actor=ACTOR)
+    await apply_command(
+        session,
+        dispute,
+        command=StartMediation(type="start_mediation", occurred_on=on),
+        actor=ACTOR,
+    )
     end = concluded_on or on + dt.timedelta(days=5)
     if outcome == "resolved":
-        agreement = AgreementCreate(form="written", terms="双方同意", performance_due_on=None)
-        command: Resolve | Fail = Resolve(type="resolve", occurred_on=end, agreement=agreement)
+        agreement = AgreementCreate(
+            form="written", terms="双方同意", performance_due_on=None
+        )
+        command: Resolve | Fail = Resolve(
+            type="resolve", occurred_on=end, agreement=agreement
+        )
         await apply_command(session, dispute, command=command, actor=ACTOR)
     elif outcome == "failed":
-        await apply_command(session, dispute, command=Fail(type="fail", occurred_on=end, reason="分歧过大"), actor=ACTOR)
+        await apply_command(
+            session,
+            dispute,
+            command=Fail(type="fail", occurred_on=end, reason="分歧过大"),
+            actor=ACTOR,
+        )
     return dispute
-

@@ -33,8 +33,20 @@ TOWNSHIPS: dict[str, str] = {
 #: Partner counties of border joint mediation (边界联调).
 PARTNER_REGIONS = {"430626": "平江县", "360424": "修水县"}
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱覃武戴孔汤庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍申尤毕聂柴焦向柳邢岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜路詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵欧阳解强丛华车冉房边辜吉饶刁瞿戚丘古米池滕晋苑邬臧畅宫来嵺苟全褚廉简娄盖符奚木穆党燕郎邸冀谈姬屠连郜晏栾郁商蒙计喻揭窦迟宇敖糜鄢冷卓花艾蓝都巩稽井练仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠僧桑荆谌银扬明沙薄伏岑习胥保和蔺"
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红梅兰建国文斌辉鹏飞宇浩然欣怡子轩梓涵雨桐一诺佳琪思远志强海燕春花秋菊冬生德胜永福荣贵金凤银凤"
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史黎贺顾毛郝龚邵万钱覃武戴孔汤庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍申尤毕"
+    "聂柴焦向柳邢岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜路詹关苗凌费纪靳盛童欧甄项曲成游"
+    "阳裴席卫查屈鲍位霍翁隋植甘景薄单包司柏宁柯阮桂闵解强丛华车冉房边辜吉饶刁瞿戚丘古"
+    "米池滕晋苑邬臧畅宫来嵺苟全褚廉简娄盖符奚木穆党燕郎邸冀谈姬屠连郜晏栾郁商蒙计喻揭"
+    "窦迟宇敖糜鄢冷卓花艾蓝都巩稽井练仲乐虞卞封竺冼原官衣楚佟栗匡宗应台巫鞠僧桑荆谌银"
+    "扬明沙伏岑习胥保和蔺"
+)
+_GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红梅兰建国文斌辉鹏飞宇浩然欣"
+    "怡子轩梓涵雨桐一诺佳琪思远志强海燕春花秋菊冬生德胜永福荣贵金凤银凤"
+)
 
 
 def person_name(rng: random.Random) -> str:
@@ -43,7 +55,13 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + given
 
 
-def date_in(rng: random.Random, year: int, *, first: dt.date | None = None, last: dt.date | None = None) -> dt.date:
+def date_in(
+    rng: random.Random,
+    year: int,
+    *,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> dt.date:
     start = first or dt.date(year, 1, 1)
     end = last or dt.date(year, 12, 31)
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
@@ -64,11 +82,15 @@ class Api:
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.post(f"{self.prefix}{path}", json=body)
         if response.status_code not in (200, 201):
-            raise SampleLoadError(f"POST {self.prefix}{path} answered {response.status_code}: {response.text[:500]}")
+            raise SampleLoadError(
+                f"POST {self.prefix}{path} answered {response.status_code}: {response.text[:500]}"
+            )
         result: dict[str, Any] = response.json()
         return result
 
-    async def each(self, items: Iterable[T], fn: Callable[[T], Awaitable[Any]]) -> list[Any]:
+    async def each(
+        self, items: Iterable[T], fn: Callable[[T], Awaitable[Any]]
+    ) -> list[Any]:
         """Run ``fn`` over ``items`` with at most ``concurrency`` requests in flight."""
         semaphore = asyncio.Semaphore(self.concurrency)
 
@@ -77,4 +99,3 @@ class Api:
                 return await fn(item)
 
         return list(await asyncio.gather(*(run(i) for i in items)))
-

@@ -14,7 +14,14 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from gateway.sample.common import PARTNER_REGIONS, REGION_CODE, TOWNSHIPS, Api, date_in, person_name
+from gateway.sample.common import (
+    PARTNER_REGIONS,
+    REGION_CODE,
+    TOWNSHIPS,
+    Api,
+    date_in,
+    person_name,
+)
 
 DISPUTES_2023 = 4561
 RESOLVED_2023 = 4459
@@ -65,7 +72,9 @@ def _cost_saved_split(rng: random.Random, n: int, total: Decimal) -> list[Decima
     """``n`` plausible amounts (yuan, whole tens) that add up to ``total`` exactly."""
     weights = [rng.uniform(0.5, 1.5) for _ in range(n)]
     scale = total / Decimal(str(sum(weights)))
-    amounts = [(Decimal(str(w)) * scale / 10).quantize(Decimal(1)) * 10 for w in weights]
+    amounts = [
+        (Decimal(str(w)) * scale / 10).quantize(Decimal(1)) * 10 for w in weights
+    ]
     amounts[-1] += total - sum(amounts)
     return amounts
 
@@ -108,7 +117,9 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
                 "recruited_on": "2023-07-10",
             }
         )
-    for i in range(33):  # part-time mediators and earlier full-time recruits: not counted for 2023
+    for i in range(
+        33
+    ):  # part-time mediators and earlier full-time recruits: not counted for 2023
         code = township_codes[i % len(township_codes)]
         mediators.append(
             {
@@ -129,7 +140,12 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
         }
         for i in range(TRAININGS_2023)
     ] + [
-        {"region_code": REGION_CODE, "title": "2022年调解员培训", "held_on": "2022-09-15", "attendees_count": 80}
+        {
+            "region_code": REGION_CODE,
+            "title": "2022年调解员培训",
+            "held_on": "2022-09-15",
+            "attendees_count": 80,
+        }
     ]
     await api.each(trainings, lambda body: api.post("/trainings", body))
 
@@ -153,7 +169,10 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
             "committee_id": committee_id,
             "township_code": code,
             "dispute_type": dispute_type,
-            "source": rng.choices(["application", "own_initiative", "referral", "screening"], [55, 20, 10, 15])[0],
+            "source": rng.choices(
+                ["application", "own_initiative", "referral", "screening"],
+                [55, 20, 10, 15],
+            )[0],
             "mode": "remote_video" if remote else "on_site",
             "summary": SUMMARIES[dispute_type],
             "parties": [{"kind": "person", "name": person_name(rng)} for _ in range(2)],
@@ -162,12 +181,18 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
         }
         if remote:
             body["cost_saved"] = str(next(savings))
-        if code in ("421222101", "421222201") and rng.random() < 0.03:  # border townships
+        if (
+            code in ("421222101", "421222201") and rng.random() < 0.03
+        ):  # border townships
             partner = rng.choice(list(PARTNER_REGIONS))
             body["partner_region_code"] = partner
-            body["partner_committee"] = f"{PARTNER_REGIONS[partner]}边界联调人民调解委员会"
+            body["partner_committee"] = (
+                f"{PARTNER_REGIONS[partner]}边界联调人民调解委员会"
+            )
         started = registered + dt.timedelta(days=rng.randrange(0, 3))
-        concluded = min(started + dt.timedelta(days=rng.randrange(1, 20)), dt.date(year, 12, 31))
+        concluded = min(
+            started + dt.timedelta(days=rng.randrange(1, 20)), dt.date(year, 12, 31)
+        )
         plans.append(
             {
                 "body": body,
@@ -181,10 +206,18 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
     async def run(plan: dict[str, Any]) -> None:
         dispute = await api.post("/disputes", plan["body"])
         events = f"/disputes/{dispute['id']}/events"
-        await api.post(events, {"type": "start_mediation", "occurred_on": plan["started"].isoformat()})
+        await api.post(
+            events,
+            {"type": "start_mediation", "occurred_on": plan["started"].isoformat()},
+        )
         if plan["failed"]:
             await api.post(
-                events, {"type": "fail", "occurred_on": plan["concluded"].isoformat(), "reason": "双方分歧较大，调解未成"}
+                events,
+                {
+                    "type": "fail",
+                    "occurred_on": plan["concluded"].isoformat(),
+                    "reason": "双方分歧较大，调解未成",
+                },
             )
         else:
             await api.post(
@@ -195,10 +228,16 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
                     "agreement": {
                         "form": plan["agreement_form"],
                         "terms": "双方自愿达成协议，按约履行",
-                        "performance_due_on": (plan["concluded"] + dt.timedelta(days=30)).isoformat(),
+                        "performance_due_on": (
+                            plan["concluded"] + dt.timedelta(days=30)
+                        ).isoformat(),
                     },
                 },
             )
 
     await api.each(plans, run)
-    return {"committees": len(committees) + len(founded), "mediators": len(mediators), "disputes": len(plans)}
+    return {
+        "committees": len(committees) + len(founded),
+        "mediators": len(mediators),
+        "disputes": len(plans),
+    }

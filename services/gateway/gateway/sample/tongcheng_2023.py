@@ -1,6 +1,6 @@
 """Load the 通城县 2023 sample through the gateway and read the annual report back.
 
-    python -m gateway.sample.tongcheng_2023 --gateway-url http://127.0.0.1:8000 [--report markdown|json]
+python -m gateway.sample.tongcheng_2023 --gateway-url http://127.0.0.1:8000 [--report markdown|json]
 """
 
 from __future__ import annotations
@@ -38,25 +38,41 @@ async def load_sample(gateway_url: str, *, seed: int = SEED) -> dict[str, Any]:
         }
         async with asyncio.TaskGroup() as group:
             tasks = {
-                name: group.create_task(load(Api(client, f"/api/v1/{name}"), rng=random.Random(f"{seed}-{name}")))
+                name: group.create_task(
+                    load(
+                        Api(client, f"/api/v1/{name}"),
+                        rng=random.Random(f"{seed}-{name}"),
+                    )
+                )
                 for name, load in loaders.items()
             }
         return {name: task.result() for name, task in tasks.items()}
 
 
-async def report(gateway_url: str, *, region_code: str = REGION_CODE, year: int = SEED, fmt: str = "json") -> str:
+async def report(
+    gateway_url: str,
+    *,
+    region_code: str = REGION_CODE,
+    year: int = SEED,
+    fmt: str = "json",
+) -> str:
     async with _client(gateway_url) as client:
         response = await client.get(
-            "/api/v1/reports/annual", params={"region_code": region_code, "year": year, "format": fmt}
+            "/api/v1/reports/annual",
+            params={"region_code": region_code, "year": year, "format": fmt},
         )
         response.raise_for_status()
         return response.text
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gateway-url", default="http://127.0.0.1:8000")
-    parser.add_argument("--report", choices=["markdown", "json", "none"], default="markdown")
+    parser.add_argument(
+        "--report", choices=["markdown", "json", "none"], default="markdown"
+    )
     args = parser.parse_args()
     counts = asyncio.run(load_sample(args.gateway_url))
     print(f"loaded: {counts}", file=sys.stderr)

@@ -11,7 +11,9 @@ from mediation.committees.service import get_committee
 from mediation.db import SessionDep
 
 
-async def _committee(session: SessionDep, committee_id: uuid.UUID) -> MediationCommittee:
+async def _committee(
+    session: SessionDep, committee_id: uuid.UUID
+) -> MediationCommittee:
     return await get_committee(session, committee_id)
 
 

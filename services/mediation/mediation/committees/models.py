@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from shared.db import RecordMixin
 from sqlalchemy import Date, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mediation.db import Base
-from shared.db import RecordMixin
 
 
 class CommitteeKind(StrEnum):
@@ -30,6 +30,12 @@ class MediationCommittee(RecordMixin, Base):
     township_code: Mapped[str | None] = mapped_column(String(9), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[CommitteeKind] = mapped_column(
-        Enum(CommitteeKind, name="committee_kind", native_enum=False, create_constraint=True, length=32)
+        Enum(
+            CommitteeKind,
+            name="committee_kind",
+            native_enum=False,
+            create_constraint=True,
+            length=32,
+        )
     )
     founded_on: Mapped[dt.date | None] = mapped_column(Date, index=True)

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
 
 from mediation.committees import service
 from mediation.committees.dependencies import CommitteeDep, CommitteeFiltersDep
 from mediation.committees.exceptions import CommitteeNotFound
 from mediation.committees.schemas import CommitteeCreate, CommitteeRead
 from mediation.db import SessionDep
-from shared.errors import problem_responses
-from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/committees", tags=["committees"])
 
@@ -19,7 +19,9 @@ router = APIRouter(prefix="/committees", tags=["committees"])
     response_model=CommitteeRead,
     responses=problem_responses(),
 )
-async def create_committee(payload: CommitteeCreate, session: SessionDep, response: Response) -> CommitteeRead:
+async def create_committee(
+    payload: CommitteeCreate, session: SessionDep, response: Response
+) -> CommitteeRead:
     """Register a people's mediation committee (人民调解委员会)."""
     committee = await service.create_committee(session, payload=payload)
     await session.commit()
@@ -35,7 +37,11 @@ async def list_committees(
     return await service.list_committees(session, filters=filters, page=page)
 
 
-@router.get("/{committee_id}", response_model=CommitteeRead, responses=problem_responses(CommitteeNotFound))
+@router.get(
+    "/{committee_id}",
+    response_model=CommitteeRead,
+    responses=problem_responses(CommitteeNotFound),
+)
 async def read_committee(committee: CommitteeDep) -> CommitteeRead:
     """One committee."""
     return CommitteeRead.model_validate(committee)

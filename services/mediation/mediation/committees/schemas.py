@@ -16,7 +16,9 @@ class CommitteeCreate(BaseModel):
     township_code: TownshipCode | None = None
     name: str = Field(min_length=1, max_length=200, examples=["隽水镇人民调解委员会"])
     kind: CommitteeKind
-    founded_on: dt.date | None = Field(default=None, description="Date the committee was founded.")
+    founded_on: dt.date | None = Field(
+        default=None, description="Date the committee was founded."
+    )
 
     @model_validator(mode="after")
     def _township_in_region(self) -> CommitteeCreate:
@@ -42,4 +44,6 @@ class CommitteeFilters(BaseModel):
     region_code: RegionCode | None = None
     township_code: TownshipCode | None = None
     kind: CommitteeKind | None = None
-    year: int | None = Field(default=None, ge=1949, le=2100, description="Founded in this year.")
+    year: int | None = Field(
+        default=None, ge=1949, le=2100, description="Founded in this year."
+    )

@@ -2,24 +2,32 @@ from __future__ import annotations
 
 import uuid
 
+from shared.pagination import Page, PageParams, paginate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mediation.committees.exceptions import CommitteeNotFound
 from mediation.committees.models import MediationCommittee
-from mediation.committees.schemas import CommitteeCreate, CommitteeFilters, CommitteeRead
+from mediation.committees.schemas import (
+    CommitteeCreate,
+    CommitteeFilters,
+    CommitteeRead,
+)
 from mediation.schemas import year_bounds
-from shared.pagination import Page, PageParams, paginate
 
 
-async def create_committee(session: AsyncSession, *, payload: CommitteeCreate) -> MediationCommittee:
+async def create_committee(
+    session: AsyncSession, *, payload: CommitteeCreate
+) -> MediationCommittee:
     committee = MediationCommittee(**payload.model_dump())
     session.add(committee)
     await session.flush()
     return committee
 
 
-async def get_committee(session: AsyncSession, committee_id: uuid.UUID) -> MediationCommittee:
+async def get_committee(
+    session: AsyncSession, committee_id: uuid.UUID
+) -> MediationCommittee:
     """Raises CommitteeNotFound."""
     committee = await session.get(MediationCommittee, committee_id)
     if committee is None:
@@ -40,8 +48,16 @@ async def list_committees(
     if filters.year:
         start, end = year_bounds(filters.year)
         stmt = stmt.where(MediationCommittee.founded_on.between(start, end))
-    return await paginate(session, stmt, page, model=MediationCommittee, to_item=CommitteeRead.model_validate)
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=MediationCommittee,
+        to_item=CommitteeRead.model_validate,
+    )
 
 
-async def find_committee(session: AsyncSession, committee_id: uuid.UUID) -> MediationCommittee | None:
+async def find_committee(
+    session: AsyncSession, committee_id: uuid.UUID
+) -> MediationCommittee | None:
     return await session.get(MediationCommittee, committee_id)

@@ -6,11 +6,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from shared.db import Money, RecordMixin
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.db import Base
-from shared.db import Money, RecordMixin
 
 
 def _enum(cls: type[StrEnum], name: str) -> Enum:
@@ -87,13 +87,21 @@ class DisputeEventType(StrEnum):
 
 class Dispute(RecordMixin, Base):
     __tablename__ = "disputes"
-    __table_args__ = (Index("ix_disputes_region_code_registered_on", "region_code", "registered_on"),)
+    __table_args__ = (
+        Index("ix_disputes_region_code_registered_on", "region_code", "registered_on"),
+    )
 
     region_code: Mapped[str] = mapped_column(String(6))
     township_code: Mapped[str | None] = mapped_column(String(9), index=True)
-    committee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mediation_committees.id"), index=True)
-    dispute_type: Mapped[DisputeType] = mapped_column(_enum(DisputeType, "dispute_type"))
-    source: Mapped[DisputeSource] = mapped_column(_enum(DisputeSource, "dispute_source"))
+    committee_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("mediation_committees.id"), index=True
+    )
+    dispute_type: Mapped[DisputeType] = mapped_column(
+        _enum(DisputeType, "dispute_type")
+    )
+    source: Mapped[DisputeSource] = mapped_column(
+        _enum(DisputeSource, "dispute_source")
+    )
     mode: Mapped[MediationMode] = mapped_column(_enum(MediationMode, "mediation_mode"))
     summary: Mapped[str] = mapped_column(Text)
     amount_involved: Mapped[Decimal | None] = mapped_column(Money)
@@ -102,11 +110,15 @@ class Dispute(RecordMixin, Base):
     partner_committee: Mapped[str | None] = mapped_column(String(200))
     registered_on: Mapped[dt.date] = mapped_column(Date)
     time_limit_due_on: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus, "dispute_status"), index=True)
+    status: Mapped[DisputeStatus] = mapped_column(
+        _enum(DisputeStatus, "dispute_status"), index=True
+    )
     mediation_started_on: Mapped[dt.date | None] = mapped_column(Date)
     concluded_on: Mapped[dt.date | None] = mapped_column(Date)
     failure_reason: Mapped[str | None] = mapped_column(Text)
-    agreement_form: Mapped[AgreementForm | None] = mapped_column(_enum(AgreementForm, "agreement_form"))
+    agreement_form: Mapped[AgreementForm | None] = mapped_column(
+        _enum(AgreementForm, "agreement_form")
+    )
     agreement_terms: Mapped[str | None] = mapped_column(Text)
     performance_due_on: Mapped[dt.date | None] = mapped_column(Date)
 
@@ -120,7 +132,9 @@ class DisputeParty(RecordMixin, Base):
 
     __tablename__ = "dispute_parties"
 
-    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    dispute_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("disputes.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind, "party_kind"))
     name: Mapped[str] = mapped_column(String(200))
@@ -131,8 +145,12 @@ class DisputeEvent(RecordMixin, Base):
 
     __tablename__ = "dispute_events"
 
-    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
-    type: Mapped[DisputeEventType] = mapped_column(_enum(DisputeEventType, "dispute_event_type"))
+    dispute_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("disputes.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[DisputeEventType] = mapped_column(
+        _enum(DisputeEventType, "dispute_event_type")
+    )
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

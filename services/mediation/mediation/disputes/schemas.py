@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from shared.errors import InvalidInput
 
 from mediation.disputes.models import (
     AgreementForm,
@@ -17,11 +18,15 @@ from mediation.disputes.models import (
     PartyKind,
 )
 from mediation.schemas import RegionCode, TownshipCode
-from shared.errors import InvalidInput
 
 Yuan = Annotated[
     Decimal,
-    Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2, description="Yuan, at most two decimals."),
+    Field(
+        ge=0,
+        le=Decimal("999999999999.99"),
+        decimal_places=2,
+        description="Yuan, at most two decimals.",
+    ),
 ]
 
 
@@ -53,14 +58,17 @@ class DisputeCreate(BaseModel):
     source: DisputeSource
     mode: MediationMode = MediationMode.on_site
     summary: str = Field(min_length=1, max_length=4000)
-    parties: list[PartyCreate] = Field(min_length=2, max_length=50, description="At least two parties.")
+    parties: list[PartyCreate] = Field(
+        min_length=2, max_length=50, description="At least two parties."
+    )
     amount_involved: Yuan | None = None
     cost_saved: Yuan | None = Field(
         default=None,
         description="Estimated travel and lost-work cost saved for the parties by remote video mediation (yuan).",
     )
     partner_region_code: RegionCode | None = Field(
-        default=None, description="County of the partner in cross-border joint mediation (边界联调)."
+        default=None,
+        description="County of the partner in cross-border joint mediation (边界联调).",
     )
     partner_committee: str | None = Field(default=None, max_length=200)
     registered_on: dt.date
@@ -69,11 +77,15 @@ class DisputeCreate(BaseModel):
     def _cost_saved_only_for_remote(self) -> DisputeCreate:
         if self.cost_saved is not None and self.mode is not MediationMode.remote_video:
             raise InvalidInput(
-                "cost_saved applies to remote_video mediation only", field="cost_saved", code="not_remote"
+                "cost_saved applies to remote_video mediation only",
+                field="cost_saved",
+                code="not_remote",
             )
         if self.partner_committee and not self.partner_region_code:
             raise InvalidInput(
-                "partner_committee needs partner_region_code", field="partner_region_code", code="missing"
+                "partner_committee needs partner_region_code",
+                field="partner_region_code",
+                code="missing",
             )
         return self
 
@@ -95,7 +107,9 @@ class DisputeRead(BaseModel):
     partner_region_code: str | None
     partner_committee: str | None
     registered_on: dt.date
-    time_limit_due_on: dt.date = Field(description="registered_on + the time limit (calendar days, configurable).")
+    time_limit_due_on: dt.date = Field(
+        description="registered_on + the time limit (calendar days, configurable)."
+    )
     status: DisputeStatus
     mediation_started_on: dt.date | None
     concluded_on: dt.date | None
@@ -115,7 +129,9 @@ class DisputeFilters(BaseModel):
     status: DisputeStatus | None = None
     dispute_type: DisputeType | None = None
     mode: MediationMode | None = None
-    year: int | None = Field(default=None, ge=1949, le=2100, description="Registered in this year.")
+    year: int | None = Field(
+        default=None, ge=1949, le=2100, description="Registered in this year."
+    )
 
 
 class StartMediation(BaseModel):

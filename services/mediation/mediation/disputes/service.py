@@ -3,6 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from shared.auth import Principal
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -27,9 +30,6 @@ from mediation.disputes.schemas import (
     StartMediation,
 )
 from mediation.schemas import township_in_region, year_bounds
-from shared.auth import Principal
-from shared.errors import InvalidInput
-from shared.pagination import Page, PageParams, paginate
 
 #: Which status each command requires (domain.md §4).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
@@ -40,7 +40,11 @@ ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
 
 
 async def register_dispute(
-    session: AsyncSession, *, payload: DisputeCreate, actor: Principal, time_limit_days: int
+    session: AsyncSession,
+    *,
+    payload: DisputeCreate,
+    actor: Principal,
+    time_limit_days: int,
 ) -> Dispute:
     """Register a dispute for mediation in status ``registered``.
 
@@ -50,7 +54,11 @@ async def register_dispute(
     """
     committee = await find_committee(session, payload.committee_id)
     if committee is None:
-        raise InvalidInput("committee_id names no mediation committee", field="committee_id", code="unknown")
+        raise InvalidInput(
+            "committee_id names no mediation committee",
+            field="committee_id",
+            code="unknown",
+        )
     township_code = payload.township_code or committee.township_code
     township_in_region(committee.region_code, township_code)
     data = payload.model_dump(exclude={"parties", "township_code"})
@@ -61,7 +69,8 @@ async def register_dispute(
         status=DisputeStatus.registered,
         time_limit_due_on=payload.registered_on + dt.timedelta(days=time_limit_days),
         parties=[
-            DisputeParty(position=i, kind=p.kind, name=p.name) for i, p in enumerate(payload.parties)
+            DisputeParty(position=i, kind=p.kind, name=p.name)
+            for i, p in enumerate(payload.parties)
         ],
     )
     session.add(dispute)
@@ -82,14 +91,18 @@ async def register_dispute(
 async def get_dispute(session: AsyncSession, dispute_id: uuid.UUID) -> Dispute:
     """Raises DisputeNotFound."""
     dispute = await session.scalar(
-        select(Dispute).options(selectinload(Dispute.parties)).where(Dispute.id == dispute_id)
+        select(Dispute)
+        .options(selectinload(Dispute.parties))
+        .where(Dispute.id == dispute_id)
     )
     if dispute is None:
         raise DisputeNotFound(f"No dispute {dispute_id}")
     return dispute
 
 
-async def list_disputes(session: AsyncSession, *, filters: DisputeFilters, page: PageParams) -> Page[DisputeRead]:
+async def list_disputes(
+    session: AsyncSession, *, filters: DisputeFilters, page: PageParams
+) -> Page[DisputeRead]:
     stmt = select(Dispute).options(selectinload(Dispute.parties))
     if filters.region_code:
         stmt = stmt.where(Dispute.region_code == filters.region_code)
@@ -106,7 +119,9 @@ async def list_disputes(session: AsyncSession, *, filters: DisputeFilters, page:
     if filters.year:
         start, end = year_bounds(filters.year)
         stmt = stmt.where(Dispute.registered_on.between(start, end))
-    return await paginate(session, stmt, page, model=Dispute, to_item=DisputeRead.model_validate)
+    return await paginate(
+        session, stmt, page, model=Dispute, to_item=DisputeRead.model_validate
+    )
 
 
 def _last_date(dispute: Dispute) -> dt.date:
@@ -114,7 +129,11 @@ def _last_date(dispute: Dispute) -> dt.date:
 
 
 async def apply_command(
-    session: AsyncSession, dispute: Dispute, *, command: DisputeCommand, actor: Principal
+    session: AsyncSession,
+    dispute: Dispute,
+    *,
+    command: DisputeCommand,
+    actor: Principal,
 ) -> Dispute:
     """Move a dispute through its lifecycle.
 
@@ -132,7 +151,9 @@ async def apply_command(
         )
     if command.occurred_on < _last_date(dispute):
         raise InvalidInput(
-            f"occurred_on is before the previous step ({_last_date(dispute)})", field="occurred_on", code="too_early"
+            f"occurred_on is before the previous step ({_last_date(dispute)})",
+            field="occurred_on",
+            code="too_early",
         )
     data: dict[str, object] = {}
     match command:
@@ -140,7 +161,10 @@ async def apply_command(
             dispute.status = DisputeStatus.mediating
             dispute.mediation_started_on = command.occurred_on
         case Resolve(agreement=agreement):
-            if agreement.performance_due_on and agreement.performance_due_on < command.occurred_on:
+            if (
+                agreement.performance_due_on
+                and agreement.performance_due_on < command.occurred_on
+            ):
                 raise InvalidInput(
                     "performance_due_on is before the agreement date",
                     field="agreement.performance_due_on",
@@ -158,13 +182,21 @@ async def apply_command(
             dispute.failure_reason = reason
     session.add(
         DisputeEvent(
-            dispute_id=dispute.id, type=command.type, occurred_on=command.occurred_on, actor=actor.subject, data=data
+            dispute_id=dispute.id,
+            type=command.type,
+            occurred_on=command.occurred_on,
+            actor=actor.subject,
+            data=data,
         )
     )
     await session.flush()
     return dispute
 
 
-async def list_events(session: AsyncSession, dispute: Dispute, *, page: PageParams) -> Page[DisputeEventRead]:
+async def list_events(
+    session: AsyncSession, dispute: Dispute, *, page: PageParams
+) -> Page[DisputeEventRead]:
     stmt = select(DisputeEvent).where(DisputeEvent.dispute_id == dispute.id)
-    return await paginate(session, stmt, page, model=DisputeEvent, to_item=DisputeEventRead.model_validate)
+    return await paginate(
+        session, stmt, page, model=DisputeEvent, to_item=DisputeEventRead.model_validate
+    )

@@ -1,20 +1,27 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
 
 from mediation.db import SessionDep
 from mediation.mediators import service
 from mediation.mediators.dependencies import MediatorDep, MediatorFiltersDep
 from mediation.mediators.exceptions import MediatorNotFound
 from mediation.mediators.schemas import MediatorCreate, MediatorRead
-from shared.errors import problem_responses
-from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/mediators", tags=["mediators"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=MediatorRead, responses=problem_responses())
-async def create_mediator(payload: MediatorCreate, session: SessionDep, response: Response) -> MediatorRead:
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MediatorRead,
+    responses=problem_responses(),
+)
+async def create_mediator(
+    payload: MediatorCreate, session: SessionDep, response: Response
+) -> MediatorRead:
     """Register a mediator (调解员) of a committee."""
     mediator = await service.create_mediator(session, payload=payload)
     await session.commit()
@@ -23,12 +30,18 @@ async def create_mediator(payload: MediatorCreate, session: SessionDep, response
 
 
 @router.get("", response_model=Page[MediatorRead], responses=problem_responses())
-async def list_mediators(session: SessionDep, filters: MediatorFiltersDep, page: PageParamsDep) -> Page[MediatorRead]:
+async def list_mediators(
+    session: SessionDep, filters: MediatorFiltersDep, page: PageParamsDep
+) -> Page[MediatorRead]:
     """Mediators ordered by creation, filtered by region, township, committee, employment and recruitment year."""
     return await service.list_mediators(session, filters=filters, page=page)
 
 
-@router.get("/{mediator_id}", response_model=MediatorRead, responses=problem_responses(MediatorNotFound))
+@router.get(
+    "/{mediator_id}",
+    response_model=MediatorRead,
+    responses=problem_responses(MediatorNotFound),
+)
 async def read_mediator(mediator: MediatorDep) -> MediatorRead:
     """One mediator."""
     return MediatorRead.model_validate(mediator)

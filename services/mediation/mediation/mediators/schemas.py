@@ -17,7 +17,9 @@ class MediatorCreate(BaseModel):
     committee_id: uuid.UUID
     name: str = Field(min_length=1, max_length=100, examples=["王某某"])
     employment: MediatorEmployment
-    recruited_on: dt.date = Field(description="Date the mediator was recruited (the report counts full-time recruits).")
+    recruited_on: dt.date = Field(
+        description="Date the mediator was recruited (the report counts full-time recruits)."
+    )
 
 
 class MediatorRead(BaseModel):
@@ -40,4 +42,6 @@ class MediatorFilters(BaseModel):
     township_code: TownshipCode | None = None
     committee_id: uuid.UUID | None = None
     employment: MediatorEmployment | None = None
-    year: int | None = Field(default=None, ge=1949, le=2100, description="Recruited in this year.")
+    year: int | None = Field(
+        default=None, ge=1949, le=2100, description="Recruited in this year."
+    )

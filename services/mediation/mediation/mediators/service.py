@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import uuid
 
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,17 +12,23 @@ from mediation.mediators.exceptions import MediatorNotFound
 from mediation.mediators.models import Mediator
 from mediation.mediators.schemas import MediatorCreate, MediatorFilters, MediatorRead
 from mediation.schemas import year_bounds
-from shared.errors import InvalidInput
-from shared.pagination import Page, PageParams, paginate
 
 
-async def create_mediator(session: AsyncSession, *, payload: MediatorCreate) -> Mediator:
+async def create_mediator(
+    session: AsyncSession, *, payload: MediatorCreate
+) -> Mediator:
     """Raises InvalidInput (``committee_id``) when the committee does not exist."""
     committee = await find_committee(session, payload.committee_id)
     if committee is None:
-        raise InvalidInput("committee_id names no mediation committee", field="committee_id", code="unknown")
+        raise InvalidInput(
+            "committee_id names no mediation committee",
+            field="committee_id",
+            code="unknown",
+        )
     mediator = Mediator(
-        **payload.model_dump(), region_code=committee.region_code, township_code=committee.township_code
+        **payload.model_dump(),
+        region_code=committee.region_code,
+        township_code=committee.township_code,
     )
     session.add(mediator)
     await session.flush()
@@ -35,7 +43,9 @@ async def get_mediator(session: AsyncSession, mediator_id: uuid.UUID) -> Mediato
     return mediator
 
 
-async def list_mediators(session: AsyncSession, *, filters: MediatorFilters, page: PageParams) -> Page[MediatorRead]:
+async def list_mediators(
+    session: AsyncSession, *, filters: MediatorFilters, page: PageParams
+) -> Page[MediatorRead]:
     stmt = select(Mediator)
     if filters.region_code:
         stmt = stmt.where(Mediator.region_code == filters.region_code)
@@ -48,4 +58,6 @@ async def list_mediators(session: AsyncSession, *, filters: MediatorFilters, pag
     if filters.year:
         start, end = year_bounds(filters.year)
         stmt = stmt.where(Mediator.recruited_on.between(start, end))
-    return await paginate(session, stmt, page, model=Mediator, to_item=MediatorRead.model_validate)
+    return await paginate(
+        session, stmt, page, model=Mediator, to_item=MediatorRead.model_validate
+    )

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from shared.errors import problem_responses
 
 from mediation.db import SessionDep
 from mediation.statistics import service
 from mediation.statistics.dependencies import StatisticsQueryDep
 from mediation.statistics.schemas import Statistics
-from shared.errors import problem_responses
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
@@ -16,4 +16,6 @@ async def read_statistics(session: SessionDep, query: StatisticsQueryDep) -> Sta
     """The mediation figures of the annual report for one county (`region_code`) and `year`,
     each computed from the records with its definition, plus breakdowns by type, township,
     source and month."""
-    return await service.compute_statistics(session, region_code=query.region_code, year=query.year)
+    return await service.compute_statistics(
+        session, region_code=query.region_code, year=query.year
+    )

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+from shared.statistics import FigureDefinition, Statistics
 
 from mediation.schemas import RegionCode
-from shared.statistics import FigureDefinition, Statistics
 
 __all__ = ["DEFINITIONS", "Statistics", "StatisticsQuery"]
 
@@ -21,10 +21,14 @@ def _d(key: str, text: str, version: int = 1) -> FigureDefinition:
 DEFINITIONS: dict[str, FigureDefinition] = {
     d.formula.split("/")[0]: d
     for d in (
-        _d("mediation.cases_mediated", "Disputes registered for mediation in the period (registered_on in the period)."),
+        _d(
+            "mediation.cases_mediated",
+            "Disputes registered for mediation in the period (registered_on in the period).",
+        ),
         _d(
             "mediation.cases_resolved",
-            "Of the disputes registered in the period, those resolved by an agreement on or before the period's last day.",
+            "Of the disputes registered in the period, those resolved by an agreement"
+            " on or before the period's last day.",
         ),
         _d(
             "mediation.resolution_rate",
@@ -39,7 +43,13 @@ DEFINITIONS: dict[str, FigureDefinition] = {
             "Sum of the estimated cost saved for the parties by those remote video mediations, in yuan.",
         ),
         _d("mediation.trainings", "Mediator training sessions held in the period."),
-        _d("mediation.fulltime_mediators_recruited", "Full-time mediators recruited in the period."),
-        _d("mediation.committees_founded", "Mediation committees founded in the period."),
+        _d(
+            "mediation.fulltime_mediators_recruited",
+            "Full-time mediators recruited in the period.",
+        ),
+        _d(
+            "mediation.committees_founded",
+            "Mediation committees founded in the period.",
+        ),
     )
 }

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
+from shared.statistics import Figure, Period, count, money, rate
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,12 +11,13 @@ from mediation.disputes.models import Dispute, DisputeStatus, MediationMode
 from mediation.mediators.models import Mediator, MediatorEmployment
 from mediation.statistics.schemas import DEFINITIONS, Statistics
 from mediation.trainings.models import Training
-from shared.statistics import Figure, Period, count, money, rate
 
 SERVICE = "mediation"
 
 
-async def compute_statistics(session: AsyncSession, *, region_code: str, year: int) -> Statistics:
+async def compute_statistics(
+    session: AsyncSession, *, region_code: str, year: int
+) -> Statistics:
     """The mediation figures of domain.md §6 for one county and one calendar year.
 
     Every figure is one SQL aggregate over the records; nothing is stored or typed in.
@@ -25,7 +29,9 @@ async def compute_statistics(session: AsyncSession, *, region_code: str, year: i
         Dispute.registered_on <= period.end,
     )
     remote = Dispute.mode == MediationMode.remote_video
-    resolved = and_(Dispute.status == DisputeStatus.resolved, Dispute.concluded_on <= period.end)
+    resolved = and_(
+        Dispute.status == DisputeStatus.resolved, Dispute.concluded_on <= period.end
+    )
     row = (
         await session.execute(
             select(
@@ -41,7 +47,8 @@ async def compute_statistics(session: AsyncSession, *, region_code: str, year: i
 
     trainings = await session.scalar(
         select(func.count()).where(
-            Training.region_code == region_code, Training.held_on.between(period.start, period.end)
+            Training.region_code == region_code,
+            Training.held_on.between(period.start, period.end),
         )
     )
     recruited = await session.scalar(
@@ -59,18 +66,31 @@ async def compute_statistics(session: AsyncSession, *, region_code: str, year: i
     )
     d = DEFINITIONS
     figures: dict[str, Figure] = {
-        "mediation.cases_mediated": count(mediated, definition=d["mediation.cases_mediated"]),
-        "mediation.cases_resolved": count(resolved_count, definition=d["mediation.cases_resolved"]),
-        "mediation.resolution_rate": rate(
-            resolved_count, mediated, precision=1, definition=d["mediation.resolution_rate"]
+        "mediation.cases_mediated": count(
+            mediated, definition=d["mediation.cases_mediated"]
         ),
-        "mediation.remote_video_sessions": count(remote_count, definition=d["mediation.remote_video_sessions"]),
-        "mediation.remote_video_cost_saved": money(saved, definition=d["mediation.remote_video_cost_saved"]),
+        "mediation.cases_resolved": count(
+            resolved_count, definition=d["mediation.cases_resolved"]
+        ),
+        "mediation.resolution_rate": rate(
+            resolved_count,
+            mediated,
+            precision=1,
+            definition=d["mediation.resolution_rate"],
+        ),
+        "mediation.remote_video_sessions": count(
+            remote_count, definition=d["mediation.remote_video_sessions"]
+        ),
+        "mediation.remote_video_cost_saved": money(
+            saved, definition=d["mediation.remote_video_cost_saved"]
+        ),
         "mediation.trainings": count(trainings, definition=d["mediation.trainings"]),
         "mediation.fulltime_mediators_recruited": count(
             recruited, definition=d["mediation.fulltime_mediators_recruited"]
         ),
-        "mediation.committees_founded": count(founded, definition=d["mediation.committees_founded"]),
+        "mediation.committees_founded": count(
+            founded, definition=d["mediation.committees_founded"]
+        ),
     }
     return Statistics(
         service=SERVICE,
@@ -82,7 +102,9 @@ async def compute_statistics(session: AsyncSession, *, region_code: str, year: i
     )
 
 
-async def _breakdowns(session: AsyncSession, *, region_code: str, period: Period) -> dict[str, dict[str, int]]:
+async def _breakdowns(
+    session: AsyncSession, *, region_code: str, period: Period
+) -> dict[str, dict[str, int]]:
     where = (
         Dispute.region_code == region_code,
         Dispute.registered_on >= period.start,
@@ -94,9 +116,16 @@ async def _breakdowns(session: AsyncSession, *, region_code: str, period: Period
         ("cases_mediated.by_township", Dispute.township_code),
         ("cases_mediated.by_source", Dispute.source),
     ):
-        rows = await session.execute(select(column, func.count()).where(*where).group_by(column).order_by(column))
+        rows = await session.execute(
+            select(column, func.count()).where(*where).group_by(column).order_by(column)
+        )
         out[name] = {str(k): int(v) for k, v in rows.all() if k is not None}
     month = func.extract("month", Dispute.registered_on)
-    rows = await session.execute(select(month, func.count()).where(*where).group_by(month).order_by(month))
-    out["cases_mediated.by_month"] = {f"{int(m):02d}": int(v) for m, v in rows.all()}
+    rows = await session.execute(
+        select(month, func.count()).where(*where).group_by(month).order_by(month)
+    )
+    # EXTRACT gives an integer on SQLite and a numeric on PostgreSQL.
+    out["cases_mediated.by_month"] = {
+        f"{int(Decimal(str(m))):02d}": int(v) for m, v in rows.all()
+    }
     return out

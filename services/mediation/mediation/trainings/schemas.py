@@ -13,7 +13,9 @@ class TrainingCreate(BaseModel):
 
     region_code: RegionCode
     township_code: TownshipCode | None = None
-    title: str = Field(min_length=1, max_length=200, examples=["全县人民调解员业务培训"])
+    title: str = Field(
+        min_length=1, max_length=200, examples=["全县人民调解员业务培训"]
+    )
     held_on: dt.date
     attendees_count: int = Field(ge=0, le=100_000, description="People who attended.")
 
@@ -40,4 +42,6 @@ class TrainingRead(BaseModel):
 class TrainingFilters(BaseModel):
     region_code: RegionCode | None = None
     township_code: TownshipCode | None = None
-    year: int | None = Field(default=None, ge=1949, le=2100, description="Held in this year.")
+    year: int | None = Field(
+        default=None, ge=1949, le=2100, description="Held in this year."
+    )

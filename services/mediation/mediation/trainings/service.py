@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from shared.pagination import Page, PageParams, paginate
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,10 +10,11 @@ from mediation.schemas import year_bounds
 from mediation.trainings.exceptions import TrainingNotFound
 from mediation.trainings.models import Training
 from mediation.trainings.schemas import TrainingCreate, TrainingFilters, TrainingRead
-from shared.pagination import Page, PageParams, paginate
 
 
-async def create_training(session: AsyncSession, *, payload: TrainingCreate) -> Training:
+async def create_training(
+    session: AsyncSession, *, payload: TrainingCreate
+) -> Training:
     training = Training(**payload.model_dump())
     session.add(training)
     await session.flush()
@@ -27,7 +29,9 @@ async def get_training(session: AsyncSession, training_id: uuid.UUID) -> Trainin
     return training
 
 
-async def list_trainings(session: AsyncSession, *, filters: TrainingFilters, page: PageParams) -> Page[TrainingRead]:
+async def list_trainings(
+    session: AsyncSession, *, filters: TrainingFilters, page: PageParams
+) -> Page[TrainingRead]:
     stmt = select(Training)
     if filters.region_code:
         stmt = stmt.where(Training.region_code == filters.region_code)
@@ -36,4 +40,6 @@ async def list_trainings(session: AsyncSession, *, filters: TrainingFilters, pag
     if filters.year:
         start, end = year_bounds(filters.year)
         stmt = stmt.where(Training.held_on.between(start, end))
-    return await paginate(session, stmt, page, model=Training, to_item=TrainingRead.model_validate)
+    return await paginate(
+        session, stmt, page, model=Training, to_item=TrainingRead.model_validate
+    )

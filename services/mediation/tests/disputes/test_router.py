@@ -4,10 +4,10 @@ from typing import Any
 
 import httpx
 import pytest
+from mediation.disputes.models import Dispute, DisputeEvent
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from mediation.disputes.models import Dispute, DisputeEvent
 from tests.factories import make_committee
 
 
@@ -18,7 +18,10 @@ def dispute_body(committee_id: str, **overrides: Any) -> dict[str, Any]:
         "source": "application",
         "mode": "on_site",
         "summary": "宅基地边界纠纷",
-        "parties": [{"kind": "person", "name": "张某"}, {"kind": "person", "name": "李某"}],
+        "parties": [
+            {"kind": "person", "name": "张某"},
+            {"kind": "person", "name": "李某"},
+        ],
         "amount_involved": "12000.50",
         "registered_on": "2023-03-01",
     }
@@ -31,13 +34,19 @@ async def committee_id(session: AsyncSession) -> str:
     return str((await make_committee(session)).id)
 
 
-async def register(client: httpx.AsyncClient, committee_id: str, **overrides: Any) -> dict[str, Any]:
-    response = await client.post("/api/v1/disputes", json=dispute_body(committee_id, **overrides))
+async def register(
+    client: httpx.AsyncClient, committee_id: str, **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/disputes", json=dispute_body(committee_id, **overrides)
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
-async def command(client: httpx.AsyncClient, dispute_id: str, body: dict[str, Any]) -> httpx.Response:
+async def command(
+    client: httpx.AsyncClient, dispute_id: str, body: dict[str, Any]
+) -> httpx.Response:
     return await client.post(f"/api/v1/disputes/{dispute_id}/events", json=body)
 
 
@@ -45,7 +54,11 @@ START = {"type": "start_mediation", "occurred_on": "2023-03-02"}
 RESOLVE = {
     "type": "resolve",
     "occurred_on": "2023-03-10",
-    "agreement": {"form": "written", "terms": "甲方赔偿乙方2000元", "performance_due_on": "2023-04-10"},
+    "agreement": {
+        "form": "written",
+        "terms": "甲方赔偿乙方2000元",
+        "performance_due_on": "2023-04-10",
+    },
 }
 FAIL = {"type": "fail", "occurred_on": "2023-03-10", "reason": "双方分歧过大"}
 
@@ -58,23 +71,36 @@ class TestRegisterDispute:
         assert dispute["status"] == "registered"
         assert dispute["region_code"] == "421222"
         assert dispute["township_code"] == "421222100"
-        assert dispute["time_limit_due_on"] == "2023-03-31"  # 30 calendar days after 2023-03-01
+        assert (
+            dispute["time_limit_due_on"] == "2023-03-31"
+        )  # 30 calendar days after 2023-03-01
         assert dispute["amount_involved"] == "12000.50"
         assert [p["name"] for p in dispute["parties"]] == ["张某", "李某"]
 
-    async def test_cost_saved_needs_remote_video(self, client: httpx.AsyncClient, committee_id: str) -> None:
-        response = await client.post("/api/v1/disputes", json=dispute_body(committee_id, cost_saved="300.00"))
+    async def test_cost_saved_needs_remote_video(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
+        response = await client.post(
+            "/api/v1/disputes", json=dispute_body(committee_id, cost_saved="300.00")
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "cost_saved"
 
-    async def test_money_with_three_decimals_is_refused(self, client: httpx.AsyncClient, committee_id: str) -> None:
-        response = await client.post("/api/v1/disputes", json=dispute_body(committee_id, amount_involved="1.005"))
+    async def test_money_with_three_decimals_is_refused(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
+        response = await client.post(
+            "/api/v1/disputes", json=dispute_body(committee_id, amount_involved="1.005")
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "amount_involved"
 
-    async def test_unknown_committee_names_the_field(self, client: httpx.AsyncClient) -> None:
+    async def test_unknown_committee_names_the_field(
+        self, client: httpx.AsyncClient
+    ) -> None:
         response = await client.post(
-            "/api/v1/disputes", json=dispute_body("7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c")
+            "/api/v1/disputes",
+            json=dispute_body("7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c"),
         )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "committee_id"
@@ -90,7 +116,9 @@ class TestRegisterDispute:
         from mediation.disputes import service
 
         async with AsyncSession(engine, expire_on_commit=False) as s:
-            committee = MediationCommittee(region_code="421222", name="临时", kind="township")
+            committee = MediationCommittee(
+                region_code="421222", name="临时", kind="township"
+            )
             s.add(committee)
             await s.commit()
             committee_id = str(committee.id)
@@ -100,13 +128,17 @@ class TestRegisterDispute:
 
         monkeypatch.setattr(service, "DisputeEvent", broken_event)
         try:
-            response = await committing_client.post("/api/v1/disputes", json=dispute_body(committee_id))
+            response = await committing_client.post(
+                "/api/v1/disputes", json=dispute_body(committee_id)
+            )
             assert response.status_code == 500
             assert response.headers["content-type"] == "application/problem+json"
             assert "disk full" not in response.text
             async with AsyncSession(engine, expire_on_commit=False) as s:
                 assert await s.scalar(select(func.count()).select_from(Dispute)) == 0
-                assert await s.scalar(select(func.count()).select_from(DisputeEvent)) == 0
+                assert (
+                    await s.scalar(select(func.count()).select_from(DisputeEvent)) == 0
+                )
         finally:
             async with AsyncSession(engine, expire_on_commit=False) as s:
                 await s.delete(await s.get(MediationCommittee, committee.id))
@@ -114,7 +146,9 @@ class TestRegisterDispute:
 
 
 class TestDisputeLifecycle:
-    async def test_registered_mediating_resolved(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_registered_mediating_resolved(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         dispute = await register(client, committee_id)
         started = await command(client, dispute["id"], START)
         assert started.status_code == 200
@@ -126,11 +160,15 @@ class TestDisputeLifecycle:
         assert body["concluded_on"] == "2023-03-10"
         assert body["agreement_form"] == "written"
         assert body["performance_due_on"] == "2023-04-10"
-        events = (await client.get(f"/api/v1/disputes/{dispute['id']}/events")).json()["items"]
+        events = (await client.get(f"/api/v1/disputes/{dispute['id']}/events")).json()[
+            "items"
+        ]
         assert [e["type"] for e in events] == ["register", "start_mediation", "resolve"]
         assert {e["actor"] for e in events} == {"local"}
 
-    async def test_mediating_to_failed(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_mediating_to_failed(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         dispute = await register(client, committee_id)
         await command(client, dispute["id"], START)
         failed = await command(client, dispute["id"], FAIL)
@@ -161,14 +199,21 @@ class TestDisputeLifecycle:
         before = (await client.get(f"/api/v1/disputes/{dispute['id']}")).json()
         response = await command(client, dispute["id"], refused)
         assert response.status_code == 409
-        assert response.json()["type"] == "urn:fazhi:problem:dispute-transition-not-allowed"
+        assert (
+            response.json()["type"]
+            == "urn:fazhi:problem:dispute-transition-not-allowed"
+        )
         assert response.json()["current_status"] == before["status"]
         assert (await client.get(f"/api/v1/disputes/{dispute['id']}")).json() == before
 
-    async def test_resolve_without_agreement_is_refused(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_resolve_without_agreement_is_refused(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         dispute = await register(client, committee_id)
         await command(client, dispute["id"], START)
-        response = await command(client, dispute["id"], {"type": "resolve", "occurred_on": "2023-03-10"})
+        response = await command(
+            client, dispute["id"], {"type": "resolve", "occurred_on": "2023-03-10"}
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "resolve.agreement"
 
@@ -176,17 +221,27 @@ class TestDisputeLifecycle:
         self, client: httpx.AsyncClient, committee_id: str
     ) -> None:
         dispute = await register(client, committee_id)
-        response = await command(client, dispute["id"], {"type": "start_mediation", "occurred_on": "2023-02-28"})
+        response = await command(
+            client,
+            dispute["id"],
+            {"type": "start_mediation", "occurred_on": "2023-02-28"},
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "occurred_on"
 
-    async def test_unknown_command_type_is_refused(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_unknown_command_type_is_refused(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         dispute = await register(client, committee_id)
-        response = await command(client, dispute["id"], {"type": "archive", "occurred_on": "2023-03-02"})
+        response = await command(
+            client, dispute["id"], {"type": "archive", "occurred_on": "2023-03-02"}
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "type"
 
-    async def test_command_on_unknown_dispute_is_404(self, client: httpx.AsyncClient) -> None:
+    async def test_command_on_unknown_dispute_is_404(
+        self, client: httpx.AsyncClient
+    ) -> None:
         response = await command(client, "7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c", START)
         assert response.status_code == 404
 
@@ -202,7 +257,12 @@ class TestListDisputes:
         assert (await command(client, a["id"], START)).status_code == 200
 
         async def ids(**params: Any) -> list[str]:
-            return [d["id"] for d in (await client.get("/api/v1/disputes", params=params)).json()["items"]]
+            return [
+                d["id"]
+                for d in (await client.get("/api/v1/disputes", params=params)).json()[
+                    "items"
+                ]
+            ]
 
         assert len(await ids(region_code="421222")) == 2
         assert await ids(region_code="421222", year=2023) == [a["id"]]
