@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import Field
@@ -34,7 +33,3 @@ def township_in_region(region_code: str, township_code: str | None) -> None:
             field="township_code",
             code="not_in_region",
         )
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)

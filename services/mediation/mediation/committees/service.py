@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,6 @@ from mediation.committees.schemas import (
     CommitteeFilters,
     CommitteeRead,
 )
-from mediation.schemas import year_bounds
 
 
 async def create_committee(
@@ -38,16 +38,12 @@ async def get_committee(
 async def list_committees(
     session: AsyncSession, *, filters: CommitteeFilters, page: PageParams
 ) -> Page[CommitteeRead]:
-    stmt = select(MediationCommittee)
-    if filters.region_code:
-        stmt = stmt.where(MediationCommittee.region_code == filters.region_code)
-    if filters.township_code:
-        stmt = stmt.where(MediationCommittee.township_code == filters.township_code)
-    if filters.kind:
-        stmt = stmt.where(MediationCommittee.kind == filters.kind)
-    if filters.year:
-        start, end = year_bounds(filters.year)
-        stmt = stmt.where(MediationCommittee.founded_on.between(start, end))
+    stmt = filtered(
+        select(MediationCommittee),
+        MediationCommittee,
+        filters,
+        year_column=MediationCommittee.founded_on,
+    )
     return await paginate(
         session,
         stmt,

@@ -6,6 +6,7 @@ import uuid
 from shared.auth import Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -29,7 +30,7 @@ from mediation.disputes.schemas import (
     Resolve,
     StartMediation,
 )
-from mediation.schemas import township_in_region, year_bounds
+from mediation.schemas import township_in_region
 
 #: Which status each command requires (domain.md §4).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
@@ -104,21 +105,7 @@ async def list_disputes(
     session: AsyncSession, *, filters: DisputeFilters, page: PageParams
 ) -> Page[DisputeRead]:
     stmt = select(Dispute).options(selectinload(Dispute.parties))
-    if filters.region_code:
-        stmt = stmt.where(Dispute.region_code == filters.region_code)
-    if filters.township_code:
-        stmt = stmt.where(Dispute.township_code == filters.township_code)
-    if filters.committee_id:
-        stmt = stmt.where(Dispute.committee_id == filters.committee_id)
-    if filters.status:
-        stmt = stmt.where(Dispute.status == filters.status)
-    if filters.dispute_type:
-        stmt = stmt.where(Dispute.dispute_type == filters.dispute_type)
-    if filters.mode:
-        stmt = stmt.where(Dispute.mode == filters.mode)
-    if filters.year:
-        start, end = year_bounds(filters.year)
-        stmt = stmt.where(Dispute.registered_on.between(start, end))
+    stmt = filtered(stmt, Dispute, filters, year_column=Dispute.registered_on)
     return await paginate(
         session, stmt, page, model=Dispute, to_item=DisputeRead.model_validate
     )

@@ -4,6 +4,7 @@ import uuid
 
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered, get_or_raise
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +12,6 @@ from mediation.committees.service import find_committee
 from mediation.mediators.exceptions import MediatorNotFound
 from mediation.mediators.models import Mediator
 from mediation.mediators.schemas import MediatorCreate, MediatorFilters, MediatorRead
-from mediation.schemas import year_bounds
 
 
 async def create_mediator(
@@ -37,27 +37,15 @@ async def create_mediator(
 
 async def get_mediator(session: AsyncSession, mediator_id: uuid.UUID) -> Mediator:
     """Raises MediatorNotFound."""
-    mediator = await session.get(Mediator, mediator_id)
-    if mediator is None:
-        raise MediatorNotFound(f"No mediator {mediator_id}")
-    return mediator
+    return await get_or_raise(session, Mediator, mediator_id, MediatorNotFound)
 
 
 async def list_mediators(
     session: AsyncSession, *, filters: MediatorFilters, page: PageParams
 ) -> Page[MediatorRead]:
-    stmt = select(Mediator)
-    if filters.region_code:
-        stmt = stmt.where(Mediator.region_code == filters.region_code)
-    if filters.township_code:
-        stmt = stmt.where(Mediator.township_code == filters.township_code)
-    if filters.committee_id:
-        stmt = stmt.where(Mediator.committee_id == filters.committee_id)
-    if filters.employment:
-        stmt = stmt.where(Mediator.employment == filters.employment)
-    if filters.year:
-        start, end = year_bounds(filters.year)
-        stmt = stmt.where(Mediator.recruited_on.between(start, end))
+    stmt = filtered(
+        select(Mediator), Mediator, filters, year_column=Mediator.recruited_on
+    )
     return await paginate(
         session, stmt, page, model=Mediator, to_item=MediatorRead.model_validate
     )
