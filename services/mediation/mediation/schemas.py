@@ -10,7 +10,7 @@ from shared.errors import InvalidInput
 RegionCode = Annotated[
     str,
     Field(
-        pattern=r"^\d{6}$",
+        pattern=r"^[0-9]{6}$",
         description="County code (GB/T 2260, six digits).",
         examples=["421222"],
     ),
@@ -18,7 +18,7 @@ RegionCode = Annotated[
 TownshipCode = Annotated[
     str,
     Field(
-        pattern=r"^\d{9}$",
+        pattern=r"^[0-9]{9}$",
         description="Township (乡镇) statistical code, nine digits.",
         examples=["421222100"],
     ),
