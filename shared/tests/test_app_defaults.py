@@ -8,6 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
+
 from shared.defaults import install_service_defaults
 from shared.errors import NotFound
 from shared.settings import Environment, ServiceSettings

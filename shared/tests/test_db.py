@@ -4,8 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from shared.db import Money, UTCDateTime, sqlite_url
 from sqlalchemy.dialects import sqlite
+
+from shared.db import Money, UTCDateTime, sqlite_url
 
 DIALECT = sqlite.dialect()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from shared.statistics import FigureDefinition, percent_display, rate
 
 D = FigureDefinition(formula="x/v1", text="x")

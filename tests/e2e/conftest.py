@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stack import DATA_SERVICES, Stack
+
 from gateway.sample.tongcheng_2023 import load_sample
 from shared.testing import postgres_admin_url, throwaway_database
-from stack import DATA_SERVICES, Stack
 
 
 @pytest.fixture(scope="session")

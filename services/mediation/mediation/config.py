@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
+
 from shared.db import sqlite_url
 from shared.settings import ServiceSettings
 

@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from shared.db import naming_metadata, request_session
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+
+from shared.db import naming_metadata, request_session
 
 
 class Base(DeclarativeBase):

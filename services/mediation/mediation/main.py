@@ -10,6 +10,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+
+from mediation.api import api_router
+from mediation.config import Settings
 from shared.db import (
     create_engine,
     database_check,
@@ -17,9 +20,6 @@ from shared.db import (
     install_db_problem_handlers,
 )
 from shared.defaults import install_service_defaults
-
-from mediation.api import api_router
-from mediation.config import Settings
 
 SERVICE = "mediation"
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field
+
 from shared.errors import InvalidInput
 
 RegionCode = Annotated[

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
+
 from mediation.config import Settings
 from mediation.models import Base
 from shared.db import create_engine, is_sqlite
-from sqlalchemy.engine import Connection
-from sqlalchemy.types import TypeDecorator
 
 config = context.config
 target_metadata = Base.metadata

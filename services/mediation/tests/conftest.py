@@ -5,12 +5,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
 from mediation.config import Settings
 from mediation.db import get_session
 from mediation.main import create_app
 from shared.db import create_engine, install_database
 from shared.testing import migrate, rolled_back_session, throwaway_database
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mediation.committees.models import CommitteeKind, MediationCommittee
 from mediation.committees.schemas import CommitteeCreate
 from mediation.committees.service import create_committee
@@ -25,7 +27,6 @@ from mediation.trainings.models import Training
 from mediation.trainings.schemas import TrainingCreate
 from mediation.trainings.service import create_training
 from shared.auth import Principal
-from sqlalchemy.ext.asyncio import AsyncSession
 
 REGION = "421222"
 TOWNSHIP = "421222100"

@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from shared.db import RecordMixin
 from sqlalchemy import Date, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mediation.db import Base
+from shared.db import RecordMixin
 
 
 class CommitteeKind(StrEnum):

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from shared.errors import problem_responses
-from shared.pagination import Page, PageParamsDep
 
 from mediation.committees import service
 from mediation.committees.dependencies import CommitteeDep, CommitteeFiltersDep
 from mediation.committees.exceptions import CommitteeNotFound
 from mediation.committees.schemas import CommitteeCreate, CommitteeRead
 from mediation.db import SessionDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/committees", tags=["committees"])
 

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import uuid
 
-from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +12,8 @@ from mediation.committees.schemas import (
     CommitteeFilters,
     CommitteeRead,
 )
+from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered
 
 
 async def create_committee(

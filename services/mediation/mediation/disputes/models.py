@@ -6,11 +6,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from shared.db import Money, RecordMixin
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.db import Base
+from shared.db import Money, RecordMixin
 
 
 def _enum(cls: type[StrEnum], name: str) -> Enum:

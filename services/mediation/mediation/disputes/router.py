@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
-from shared.auth import PrincipalDep
-from shared.errors import problem_responses
-from shared.pagination import Page, PageParamsDep
 
 from mediation.db import SessionDep
 from mediation.disputes import service
@@ -15,6 +12,9 @@ from mediation.disputes.schemas import (
     DisputeEventRead,
     DisputeRead,
 )
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/disputes", tags=["disputes"])
 

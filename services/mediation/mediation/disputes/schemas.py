@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from shared.errors import InvalidInput
 
 from mediation.disputes.models import (
     AgreementForm,
@@ -18,6 +17,7 @@ from mediation.disputes.models import (
     PartyKind,
 )
 from mediation.schemas import RegionCode, TownshipCode
+from shared.errors import InvalidInput
 
 Yuan = Annotated[
     Decimal,

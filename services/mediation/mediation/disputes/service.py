@@ -3,10 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from shared.auth import Principal
-from shared.errors import InvalidInput
-from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -31,6 +27,10 @@ from mediation.disputes.schemas import (
     StartMediation,
 )
 from mediation.schemas import township_in_region
+from shared.auth import Principal
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered
 
 #: Which status each command requires (domain.md §4).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {

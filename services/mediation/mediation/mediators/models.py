@@ -4,11 +4,11 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from shared.db import RecordMixin
 from sqlalchemy import Date, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mediation.db import Base
+from shared.db import RecordMixin
 
 
 class MediatorEmployment(StrEnum):

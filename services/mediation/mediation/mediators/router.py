@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from shared.errors import problem_responses
-from shared.pagination import Page, PageParamsDep
 
 from mediation.db import SessionDep
 from mediation.mediators import service
 from mediation.mediators.dependencies import MediatorDep, MediatorFiltersDep
 from mediation.mediators.exceptions import MediatorNotFound
 from mediation.mediators.schemas import MediatorCreate, MediatorRead
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/mediators", tags=["mediators"])
 

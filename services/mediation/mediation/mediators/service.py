@@ -2,9 +2,6 @@ from __future__ import annotations
 
 import uuid
 
-from shared.errors import InvalidInput
-from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, get_or_raise
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +9,9 @@ from mediation.committees.service import find_committee
 from mediation.mediators.exceptions import MediatorNotFound
 from mediation.mediators.models import Mediator
 from mediation.mediators.schemas import MediatorCreate, MediatorFilters, MediatorRead
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered, get_or_raise
 
 
 async def create_mediator(

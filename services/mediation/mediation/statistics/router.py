@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from shared.errors import problem_responses
 
 from mediation.db import SessionDep
 from mediation.statistics import service
 from mediation.statistics.dependencies import StatisticsQueryDep
 from mediation.statistics.schemas import Statistics
+from shared.errors import problem_responses
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 

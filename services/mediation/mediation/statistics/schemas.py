@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
-from shared.statistics import FigureDefinition, Statistics
 
 from mediation.schemas import RegionCode
+from shared.statistics import FigureDefinition, Statistics
 
 __all__ = ["DEFINITIONS", "Statistics", "StatisticsQuery"]
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from shared.statistics import Figure, Period, count, money, rate
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +10,7 @@ from mediation.disputes.models import Dispute, DisputeStatus, MediationMode
 from mediation.mediators.models import Mediator, MediatorEmployment
 from mediation.statistics.schemas import DEFINITIONS, Statistics
 from mediation.trainings.models import Training
+from shared.statistics import Figure, Period, count, money, rate
 
 SERVICE = "mediation"
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shared.db import RecordMixin
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mediation.db import Base
+from shared.db import RecordMixin
 
 
 class Training(RecordMixin, Base):

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from shared.errors import problem_responses
-from shared.pagination import Page, PageParamsDep
 
 from mediation.db import SessionDep
 from mediation.trainings import service
 from mediation.trainings.dependencies import TrainingDep, TrainingFiltersDep
 from mediation.trainings.exceptions import TrainingNotFound
 from mediation.trainings.schemas import TrainingCreate, TrainingRead
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/trainings", tags=["trainings"])
 

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import uuid
 
-from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, get_or_raise
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mediation.trainings.exceptions import TrainingNotFound
 from mediation.trainings.models import Training
 from mediation.trainings.schemas import TrainingCreate, TrainingFilters, TrainingRead
+from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered, get_or_raise
 
 
 async def create_training(

@@ -45,8 +45,12 @@ class TestCreateCommittee:
         assert [e["field"] for e in problem["errors"]] == ["region_code"]
         assert "4212" not in response.text  # input is never echoed
 
-    async def test_full_width_digits_are_not_a_region_code(self, client: httpx.AsyncClient) -> None:
-        response = await client.post("/api/v1/committees", json=committee_body(region_code="４２１２２２"))
+    async def test_full_width_digits_are_not_a_region_code(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.post(
+            "/api/v1/committees", json=committee_body(region_code="４２１２２２")
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "region_code"
 

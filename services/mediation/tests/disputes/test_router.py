@@ -4,10 +4,10 @@ from typing import Any
 
 import httpx
 import pytest
-from mediation.disputes.models import Dispute, DisputeEvent
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from mediation.disputes.models import Dispute, DisputeEvent
 from tests.factories import make_committee
 
 

@@ -4,11 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from mediation.committees.models import CommitteeKind
 from mediation.disputes.models import MediationMode
 from mediation.mediators.models import MediatorEmployment
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from tests.factories import make_committee, make_dispute, make_mediator, make_training
 
 

@@ -1,0 +1,156 @@
+"""Routing: stream a request to a service and its answer back, unchanged but for the hop.
+
+What changes on the way: hop-by-hop headers (RFC 9110 §7.6.1, plus the ones a ``Connection``
+header names) are dropped in both directions; the request carries the gateway's request id as
+``X-Request-ID``; an upstream ``Location`` under ``/api/v1/`` is rewritten to the gateway's
+``/api/v1/<service>/``. The caller's ``Authorization`` header is forwarded as is. Bodies are
+streamed both ways, never buffered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote, unquote
+
+import httpx
+from fastapi import Request
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from gateway.proxy.exceptions import PathNotRoutable, UpstreamDown
+from gateway.reports.exceptions import UpstreamUnavailable
+from gateway.upstream import API_PREFIX, UpstreamClient
+from shared.logging import current_request_id
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+#: Request headers set for the upstream hop (host) or answered by the gateway itself (expect).
+_NOT_FORWARDED = frozenset({"host", "expect", "x-request-id"})
+#: Response headers the gateway's own server and middleware set (they would appear twice).
+_NOT_RETURNED = frozenset({"date", "server", "x-request-id"})
+
+
+def _connection_tokens(headers: Iterable[tuple[bytes, bytes]]) -> set[str]:
+    tokens: set[str] = set()
+    for name, value in headers:
+        if name.lower() == b"connection":
+            tokens.update(
+                t.strip().lower()
+                for t in value.decode("latin-1").split(",")
+                if t.strip()
+            )
+    return tokens
+
+
+def _filtered(
+    headers: list[tuple[bytes, bytes]], dropped: frozenset[str]
+) -> list[tuple[bytes, bytes]]:
+    drop = HOP_BY_HOP | dropped | _connection_tokens(headers)
+    return [(k, v) for k, v in headers if k.decode("latin-1").lower() not in drop]
+
+
+def upstream_path(request: Request, *, mount: str, path: str) -> str:
+    """The path below ``/api/v1/`` of the service, still percent-encoded as the caller sent it.
+
+    Raises PathNotRoutable for ``.`` and ``..`` segments.
+    """
+    raw = request.scope.get("raw_path")
+    rest = None
+    if raw:
+        raw_path = raw.decode("latin-1")
+        if raw_path.startswith(mount):
+            rest = raw_path[len(mount) :]
+    if rest is None:
+        rest = quote(path)
+    if any(unquote(segment) in (".", "..") for segment in rest.split("/")):
+        raise PathNotRoutable(f"No resource at {request.url.path}")
+    return rest
+
+
+async def open_upstream(
+    client: UpstreamClient, request: Request, *, path: str, retry_after_s: int
+) -> httpx.Response:
+    """Send the caller's request to ``<upstream>/api/v1/<path>?<query>`` with its body streamed,
+    and return the upstream's answer unread. Raises UpstreamDown (503, ``Retry-After``) when
+    the service cannot be reached, UpstreamTimeout (504) when it does not answer in time."""
+    raw_headers = list(request.headers.raw)
+    headers = _filtered(raw_headers, _NOT_FORWARDED)
+    request_id = current_request_id()
+    if request_id:
+        headers.append((b"x-request-id", request_id.encode("latin-1")))
+    has_body = any(
+        k.lower() in (b"content-length", b"transfer-encoding") for k, _ in raw_headers
+    )
+    url = f"{API_PREFIX}/{path}"
+    query = request.scope.get("query_string", b"")
+    if query:
+        url += "?" + query.decode("latin-1")
+    upstream_request = client.http.build_request(
+        request.method,
+        url,
+        headers=headers,
+        content=request.stream() if has_body else None,
+    )
+    # The client's default Accept-Encoding would make the upstream compress an answer the
+    # caller did not ask to be compressed (the body is relayed as raw bytes).
+    if not any(k.lower() == b"accept-encoding" for k, _ in raw_headers):
+        upstream_request.headers.pop("accept-encoding", None)
+    try:
+        return await client.send(upstream_request)
+    except UpstreamUnavailable as exc:
+        raise UpstreamDown(
+            f"The {client.name} service cannot be reached; retry later.",
+            upstream=client.name,
+            retry_after_s=retry_after_s,
+        ) from exc
+
+
+def _rewrite_location(value: str, *, service: str, base_url: str) -> str:
+    for prefix in (f"{API_PREFIX}/", f"{base_url}{API_PREFIX}/"):
+        if value.startswith(prefix):
+            return f"{API_PREFIX}/{service}/{value[len(prefix) :]}"
+    return value
+
+
+class RelayedResponse(StreamingResponse):
+    """A streamed upstream answer whose upstream connection is released however the
+    relay ends (finished, client gone, error)."""
+
+    def __init__(
+        self, upstream: httpx.Response, headers: list[tuple[bytes, bytes]]
+    ) -> None:
+        super().__init__(upstream.aiter_raw(), status_code=upstream.status_code)
+        self.upstream = upstream
+        # Raw header list: keeps repeated headers (Set-Cookie, Link) and the upstream's
+        # Content-Length, which stays right because the raw bytes are relayed.
+        self.raw_headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.upstream.aclose()
+
+
+def relay(upstream: httpx.Response, *, service: str, base_url: str) -> RelayedResponse:
+    """Stream the upstream's answer to the caller: same status, headers (but hop-by-hop ones)
+    and raw body bytes (still compressed if the upstream compressed them)."""
+    headers = []
+    for name, value in _filtered(list(upstream.headers.raw), _NOT_RETURNED):
+        if name.lower() == b"location":
+            value = _rewrite_location(
+                value.decode("latin-1"), service=service, base_url=base_url
+            ).encode("latin-1")
+        headers.append((name.lower(), value))
+    return RelayedResponse(upstream, headers)

@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+import gzip
+import json
+
+import httpx
+import pytest
+
+from tests.factories import FakeService, refuse_connection
+
+PROBLEM = "application/problem+json"
+
+
+def created(location: str) -> httpx.Response:
+    return httpx.Response(
+        201,
+        json={"id": "d-1", "status": "registered"},
+        headers={"Location": location, "X-Upstream": "mediation", "ETag": '"1"'},
+    )
+
+
+class TestRouting:
+    async def test_forwards_method_path_query_body_token_and_request_id(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return created("/api/v1/disputes/d-1")
+
+        upstreams["mediation"].handler = handler
+        body = {"region_code": "421222", "note": "邻里纠纷"}
+        response = await client.post(
+            "/api/v1/mediation/disputes?region_code=421222&q=a%20b&q=c",
+            content=json.dumps(body, ensure_ascii=False).encode(),
+            headers={
+                "Authorization": "Bearer caller-token",
+                "X-Request-ID": "req-proxy-0001",
+                "Content-Type": "application/json",
+                "Idempotency-Key": "6f1d0c3e-6b0e-4f55-9a51-1b8b3c1f2e11",
+            },
+        )
+        sent = upstreams["mediation"].last
+        assert sent.method == "POST"
+        assert sent.url.host == "127.0.0.1"
+        assert sent.url.port == 8002
+        assert sent.url.raw_path == b"/api/v1/disputes?region_code=421222&q=a%20b&q=c"
+        assert json.loads(upstreams["mediation"].bodies[-1]) == body
+        assert sent.headers["authorization"] == "Bearer caller-token"
+        assert sent.headers["x-request-id"] == "req-proxy-0001"
+        assert sent.headers["content-type"] == "application/json"
+        assert sent.headers["idempotency-key"] == "6f1d0c3e-6b0e-4f55-9a51-1b8b3c1f2e11"
+        assert sent.headers["host"] == "127.0.0.1:8002"
+
+        assert response.status_code == 201
+        assert response.json() == {"id": "d-1", "status": "registered"}
+        assert response.headers["location"] == "/api/v1/mediation/disputes/d-1"
+        assert response.headers["x-upstream"] == "mediation"
+        assert response.headers["etag"] == '"1"'
+        assert response.headers["x-request-id"] == "req-proxy-0001"
+        assert response.headers.get_list("x-request-id") == ["req-proxy-0001"]
+
+    @pytest.mark.parametrize(
+        ("service", "port"),
+        [("reconsideration", 8001), ("mediation", 8002), ("enforcement", 8003)],
+    )
+    async def test_each_service_is_routed_to_its_own_upstream(
+        self,
+        client: httpx.AsyncClient,
+        upstreams: dict[str, FakeService],
+        service: str,
+        port: int,
+    ) -> None:
+        response = await client.get(f"/api/v1/{service}/things/42")
+        assert response.status_code == 404  # the stand-in's answer, relayed
+        assert (
+            upstreams[service].last.url == f"http://127.0.0.1:{port}/api/v1/things/42"
+        )
+        others = [fake for name, fake in upstreams.items() if name != service]
+        assert all(not fake.requests for fake in others)
+
+    async def test_a_request_without_a_body_is_sent_without_one(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        await client.get("/api/v1/mediation/disputes")
+        sent = upstreams["mediation"].last
+        assert "content-length" not in sent.headers
+        assert "transfer-encoding" not in sent.headers
+        assert upstreams["mediation"].bodies[-1] == b""
+
+    async def test_a_generated_request_id_is_forwarded_and_echoed(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        response = await client.get("/api/v1/enforcement/agencies")
+        request_id = response.headers["x-request-id"]
+        assert upstreams["enforcement"].last.headers["x-request-id"] == request_id
+
+    async def test_upstream_status_body_and_headers_come_back_unchanged(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        problem = {
+            "type": "urn:fazhi:problem:dispute-transition-not-allowed",
+            "status": 409,
+        }
+        raw = json.dumps(problem).encode()
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(
+                409,
+                content=raw,
+                headers=[
+                    ("Content-Type", PROBLEM),
+                    ("Link", "</a>; rel=a"),
+                    ("Link", "</b>; rel=b"),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
+
+        upstreams["mediation"].handler = handler
+        response = await client.post(
+            "/api/v1/mediation/disputes/d-1/events", json={"type": "fail"}
+        )
+        assert response.status_code == 409
+        assert response.content == raw
+        assert response.headers["content-type"] == PROBLEM
+        assert response.headers["content-length"] == str(len(raw))
+        assert response.headers.get_list("link") == ["</a>; rel=a", "</b>; rel=b"]
+        assert response.headers["cache-control"] == "no-store"
+
+    async def test_a_compressed_answer_is_relayed_as_is(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        compressed = gzip.compress(b'{"items": []}')
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(
+                200,
+                content=compressed,
+                headers={
+                    "Content-Encoding": "gzip",
+                    "Content-Type": "application/json",
+                },
+            )
+
+        upstreams["mediation"].handler = handler
+        response = await client.get(
+            "/api/v1/mediation/disputes", headers={"Accept-Encoding": "gzip"}
+        )
+        assert upstreams["mediation"].last.headers["accept-encoding"] == "gzip"
+        assert response.headers["content-encoding"] == "gzip"
+        assert response.headers["content-length"] == str(len(compressed))
+        assert response.json() == {"items": []}
+
+    async def test_no_compression_is_asked_for_a_caller_that_did_not(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        request = client.build_request("GET", "/api/v1/mediation/disputes")
+        del request.headers["accept-encoding"]
+        await client.send(request)
+        assert "accept-encoding" not in upstreams["mediation"].last.headers
+
+    async def test_hop_by_hop_headers_stay_on_their_hop(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(
+                200,
+                json={},
+                headers={
+                    "Connection": "X-Upstream-Hop",
+                    "X-Upstream-Hop": "1",
+                    "Keep-Alive": "timeout=5",
+                    "Server": "uvicorn",
+                    "X-Kept": "yes",
+                },
+            )
+
+        upstreams["mediation"].handler = handler
+        response = await client.get(
+            "/api/v1/mediation/disputes",
+            headers={
+                "Connection": "X-Caller-Hop",
+                "X-Caller-Hop": "1",
+                "Proxy-Authorization": "Basic c2VjcmV0",
+                "TE": "trailers",
+                "X-Kept": "yes",
+            },
+        )
+        sent = upstreams["mediation"].last.headers
+        for name in ("x-caller-hop", "proxy-authorization", "te"):
+            assert name not in sent
+        assert sent["x-kept"] == "yes"
+        for name in ("x-upstream-hop", "keep-alive", "server"):
+            assert name not in response.headers
+        assert response.headers["x-kept"] == "yes"
+
+    @pytest.mark.parametrize(
+        ("location", "rewritten"),
+        [
+            ("/api/v1/disputes/d-1", "/api/v1/mediation/disputes/d-1"),
+            (
+                "http://127.0.0.1:8002/api/v1/disputes/d-1",
+                "/api/v1/mediation/disputes/d-1",
+            ),
+            ("https://example.org/elsewhere", "https://example.org/elsewhere"),
+        ],
+    )
+    async def test_location_of_a_created_record_points_through_the_gateway(
+        self,
+        client: httpx.AsyncClient,
+        upstreams: dict[str, FakeService],
+        location: str,
+        rewritten: str,
+    ) -> None:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return created(location)
+
+        upstreams["mediation"].handler = handler
+        response = await client.post("/api/v1/mediation/disputes", json={})
+        assert response.headers["location"] == rewritten
+
+    @pytest.mark.parametrize(
+        "path", ["/api/v1/mediation/%2E%2E/readyz", "/api/v1/mediation/disputes/%2e/x"]
+    )
+    async def test_dot_segments_are_not_routed(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService], path: str
+    ) -> None:
+        response = await client.get(path)
+        assert response.status_code == 404
+        assert response.headers["content-type"] == PROBLEM
+        assert not upstreams["mediation"].requests
+
+    async def test_an_encoded_slash_stays_encoded(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        await client.get("/api/v1/mediation/committees/a%2Fb")
+        assert upstreams["mediation"].last.url.raw_path == b"/api/v1/committees/a%2Fb"
+
+
+class TestUpstreamDown:
+    async def test_a_service_that_cannot_be_reached_answers_503_with_retry_after(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        upstreams["enforcement"].handler = refuse_connection
+        response = await client.post(
+            "/api/v1/enforcement/instruments", json={"kind": "x"}
+        )
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        assert response.headers["retry-after"] == "7"
+        problem = response.json()
+        assert problem["type"] == "urn:fazhi:problem:upstream-down"
+        assert problem["upstream"] == "enforcement"
+        assert "enforcement" in problem["detail"]
+        assert problem["request_id"] == response.headers["x-request-id"]
+
+    async def test_a_service_too_slow_to_answer_is_504_naming_it(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            raise httpx.ReadTimeout("timed out", request=request)
+
+        upstreams["reconsideration"].handler = handler
+        response = await client.get("/api/v1/reconsideration/applications")
+        assert response.status_code == 504
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["upstream"] == "reconsideration"
