@@ -13,7 +13,12 @@ from fastapi import FastAPI
 
 from reconsideration.api import api_router
 from reconsideration.config import Settings
-from shared.db import create_engine, database_check, install_database, install_db_problem_handlers
+from shared.db import (
+    create_engine,
+    database_check,
+    install_database,
+    install_db_problem_handlers,
+)
 from shared.defaults import install_service_defaults
 
 SERVICE = "reconsideration"
@@ -43,7 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.cursor_secret = settings.cursor_secret.get_secret_value().encode()
-    install_service_defaults(app, settings, service=SERVICE, checks={"database": database_check(ALEMBIC_INI)})
+    install_service_defaults(
+        app, settings, service=SERVICE, checks={"database": database_check(ALEMBIC_INI)}
+    )
     install_db_problem_handlers(app)
     app.include_router(api_router)
     return app

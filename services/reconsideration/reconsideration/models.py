@@ -1,7 +1,10 @@
 """Every table of the reconsideration service, so that ``Base.metadata`` is complete."""
 
 from reconsideration.agency_points.models import AgencyPoint, AgencyPointEvent
-from reconsideration.applications.models import ApplicationEvent, ReconsiderationApplication
+from reconsideration.applications.models import (
+    ApplicationEvent,
+    ReconsiderationApplication,
+)
 from reconsideration.collective_discussions.models import CollectiveDiscussion
 from reconsideration.db import Base
 from reconsideration.litigation.models import Hearing, LitigationCase, LitigationEvent

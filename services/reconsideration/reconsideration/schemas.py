@@ -11,11 +11,19 @@ from shared.errors import InvalidInput
 
 RegionCode = Annotated[
     str,
-    Field(pattern=r"^\d{6}$", description="County code (GB/T 2260, six digits).", examples=["421222"]),
+    Field(
+        pattern=r"^[0-9]{6}$",
+        description="County code (GB/T 2260, six digits).",
+        examples=["421222"],
+    ),
 ]
 TownshipCode = Annotated[
     str,
-    Field(pattern=r"^\d{9}$", description="Township (乡镇) statistical code, nine digits.", examples=["421222100"]),
+    Field(
+        pattern=r"^[0-9]{9}$",
+        description="Township (乡镇) statistical code, nine digits.",
+        examples=["421222100"],
+    ),
 ]
 
 
@@ -23,15 +31,15 @@ def township_in_region(region_code: str, township_code: str | None) -> None:
     """Raise InvalidInput (field ``township_code``) when the township is outside the county."""
     if township_code is not None and not township_code.startswith(region_code):
         raise InvalidInput(
-            f"township_code must lie in region {region_code}", field="township_code", code="not_in_region"
+            f"township_code must lie in region {region_code}",
+            field="township_code",
+            code="not_in_region",
         )
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 def not_before(value: dt.date, earliest: dt.date, *, field: str, what: str) -> None:
     """Raise InvalidInput naming ``field`` when ``value`` is before ``earliest`` (``what`` names that date)."""
     if value < earliest:
-        raise InvalidInput(f"{field} is before {what} ({earliest})", field=field, code="too_early")
+        raise InvalidInput(
+            f"{field} is before {what} ({earliest})", field=field, code="too_early"
+        )

@@ -126,7 +126,7 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
                 "committee_id": committees[code]["id"],
                 "name": person_name(rng),
                 "employment": "part_time" if i % 3 else "full_time",
-                "recruited_on": date_in(rng, 2021 + i % 3).isoformat(),
+                "recruited_on": date_in(rng, (2019, 2020, 2022)[i % 3]).isoformat(),
             }
         )
     await api.each(mediators, lambda body: api.post("/mediators", body))

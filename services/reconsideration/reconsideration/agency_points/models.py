@@ -38,7 +38,9 @@ class AgencyPoint(RecordMixin, Base):
     township_code: Mapped[str] = mapped_column(String(9), index=True)
     name: Mapped[str] = mapped_column(String(200))
     established_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    status: Mapped[AgencyPointStatus] = mapped_column(_enum(AgencyPointStatus, "agency_point_status"))
+    status: Mapped[AgencyPointStatus] = mapped_column(
+        _enum(AgencyPointStatus, "agency_point_status")
+    )
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
@@ -47,8 +49,12 @@ class AgencyPointEvent(RecordMixin, Base):
 
     __tablename__ = "agency_point_events"
 
-    agency_point_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency_points.id", ondelete="CASCADE"), index=True)
-    type: Mapped[AgencyPointEventType] = mapped_column(_enum(AgencyPointEventType, "agency_point_event_type"))
+    agency_point_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("agency_points.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[AgencyPointEventType] = mapped_column(
+        _enum(AgencyPointEventType, "agency_point_event_type")
+    )
     occurred_on: Mapped[dt.date] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -3,8 +3,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from reconsideration.agency_points import service
-from reconsideration.agency_points.dependencies import AgencyPointDep, AgencyPointFiltersDep
-from reconsideration.agency_points.exceptions import AgencyPointNotFound, AgencyPointTransitionNotAllowed
+from reconsideration.agency_points.dependencies import (
+    AgencyPointDep,
+    AgencyPointFiltersDep,
+)
+from reconsideration.agency_points.exceptions import (
+    AgencyPointNotFound,
+    AgencyPointTransitionNotAllowed,
+)
 from reconsideration.agency_points.schemas import (
     AgencyPointCommand,
     AgencyPointCreate,
@@ -19,9 +25,17 @@ from shared.pagination import Page, PageParamsDep
 router = APIRouter(prefix="/agency-points", tags=["agency points"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=AgencyPointRead, responses=problem_responses())
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AgencyPointRead,
+    responses=problem_responses(),
+)
 async def create_agency_point(
-    payload: AgencyPointCreate, session: SessionDep, principal: PrincipalDep, response: Response
+    payload: AgencyPointCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> AgencyPointRead:
     """Register a township agency point (代办点) that receives and forwards applications. It starts `active`."""
     point = await service.create_agency_point(session, payload=payload, actor=principal)
@@ -38,7 +52,11 @@ async def list_agency_points(
     return await service.list_agency_points(session, filters=filters, page=page)
 
 
-@router.get("/{agency_point_id}", response_model=AgencyPointRead, responses=problem_responses(AgencyPointNotFound))
+@router.get(
+    "/{agency_point_id}",
+    response_model=AgencyPointRead,
+    responses=problem_responses(AgencyPointNotFound),
+)
 async def read_agency_point(point: AgencyPointDep) -> AgencyPointRead:
     """One agency point."""
     return AgencyPointRead.model_validate(point)
@@ -50,10 +68,15 @@ async def read_agency_point(point: AgencyPointDep) -> AgencyPointRead:
     responses=problem_responses(AgencyPointNotFound, AgencyPointTransitionNotAllowed),
 )
 async def apply_agency_point_command(
-    point: AgencyPointDep, command: AgencyPointCommand, session: SessionDep, principal: PrincipalDep
+    point: AgencyPointDep,
+    command: AgencyPointCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
 ) -> AgencyPointRead:
     """Apply a lifecycle command: `close` (active → closed) on `occurred_on`. A closed point answers 409."""
-    point = await service.apply_command(session, point, command=command, actor=principal)
+    point = await service.apply_command(
+        session, point, command=command, actor=principal
+    )
     await session.commit()
     return AgencyPointRead.model_validate(point)
 

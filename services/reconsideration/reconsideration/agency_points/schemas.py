@@ -45,7 +45,9 @@ class AgencyPointFilters(BaseModel):
     region_code: RegionCode | None = None
     township_code: TownshipCode | None = None
     status: AgencyPointStatus | None = None
-    year: int | None = Field(default=None, ge=1949, le=2100, description="Established in this year.")
+    year: int | None = Field(
+        default=None, ge=1949, le=2100, description="Established in this year."
+    )
 
 
 class Close(BaseModel):

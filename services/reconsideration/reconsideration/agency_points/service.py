@@ -6,7 +6,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reconsideration.agency_points.exceptions import AgencyPointNotFound, AgencyPointTransitionNotAllowed
+from reconsideration.agency_points.exceptions import (
+    AgencyPointNotFound,
+    AgencyPointTransitionNotAllowed,
+)
 from reconsideration.agency_points.models import (
     AgencyPoint,
     AgencyPointEvent,
@@ -20,12 +23,15 @@ from reconsideration.agency_points.schemas import (
     AgencyPointFilters,
     AgencyPointRead,
 )
-from reconsideration.schemas import not_before, year_bounds
+from reconsideration.schemas import not_before
 from shared.auth import Principal
 from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered, get_or_raise
 
 
-async def create_agency_point(session: AsyncSession, *, payload: AgencyPointCreate, actor: Principal) -> AgencyPoint:
+async def create_agency_point(
+    session: AsyncSession, *, payload: AgencyPointCreate, actor: Principal
+) -> AgencyPoint:
     point = AgencyPoint(**payload.model_dump(), status=AgencyPointStatus.active)
     session.add(point)
     await session.flush()
@@ -42,42 +48,49 @@ async def create_agency_point(session: AsyncSession, *, payload: AgencyPointCrea
     return point
 
 
-async def get_agency_point(session: AsyncSession, agency_point_id: uuid.UUID) -> AgencyPoint:
+async def get_agency_point(
+    session: AsyncSession, agency_point_id: uuid.UUID
+) -> AgencyPoint:
     """Raises AgencyPointNotFound."""
-    point = await session.get(AgencyPoint, agency_point_id)
-    if point is None:
-        raise AgencyPointNotFound(f"No agency point {agency_point_id}")
-    return point
+    return await get_or_raise(
+        session, AgencyPoint, agency_point_id, AgencyPointNotFound
+    )
 
 
-async def find_agency_point(session: AsyncSession, agency_point_id: uuid.UUID) -> AgencyPoint | None:
+async def find_agency_point(
+    session: AsyncSession, agency_point_id: uuid.UUID
+) -> AgencyPoint | None:
     return await session.get(AgencyPoint, agency_point_id)
 
 
 def is_open_on(point: AgencyPoint, day: dt.date) -> bool:
     """Whether the point received applications on ``day`` (open from ``established_on`` up to the day
     before ``closed_on``)."""
-    return point.established_on <= day and (point.closed_on is None or day < point.closed_on)
+    return point.established_on <= day and (
+        point.closed_on is None or day < point.closed_on
+    )
 
 
 async def list_agency_points(
     session: AsyncSession, *, filters: AgencyPointFilters, page: PageParams
 ) -> Page[AgencyPointRead]:
-    stmt = select(AgencyPoint)
-    if filters.region_code:
-        stmt = stmt.where(AgencyPoint.region_code == filters.region_code)
-    if filters.township_code:
-        stmt = stmt.where(AgencyPoint.township_code == filters.township_code)
-    if filters.status:
-        stmt = stmt.where(AgencyPoint.status == filters.status)
-    if filters.year:
-        start, end = year_bounds(filters.year)
-        stmt = stmt.where(AgencyPoint.established_on.between(start, end))
-    return await paginate(session, stmt, page, model=AgencyPoint, to_item=AgencyPointRead.model_validate)
+    stmt = filtered(
+        select(AgencyPoint),
+        AgencyPoint,
+        filters,
+        year_column=AgencyPoint.established_on,
+    )
+    return await paginate(
+        session, stmt, page, model=AgencyPoint, to_item=AgencyPointRead.model_validate
+    )
 
 
 async def apply_command(
-    session: AsyncSession, point: AgencyPoint, *, command: AgencyPointCommand, actor: Principal
+    session: AsyncSession,
+    point: AgencyPoint,
+    *,
+    command: AgencyPointCommand,
+    actor: Principal,
 ) -> AgencyPoint:
     """``close``: active → closed on ``occurred_on`` (the point no longer counts as active from that day).
 
@@ -89,18 +102,35 @@ async def apply_command(
             f"{command.type} needs status active; the agency point is {point.status}",
             current_status=str(point.status),
         )
-    not_before(command.occurred_on, point.established_on, field="occurred_on", what="the establishment date")
+    not_before(
+        command.occurred_on,
+        point.established_on,
+        field="occurred_on",
+        what="the establishment date",
+    )
     point.status = AgencyPointStatus.closed
     point.closed_on = command.occurred_on
     session.add(
         AgencyPointEvent(
-            agency_point_id=point.id, type=command.type, occurred_on=command.occurred_on, actor=actor.subject, data={}
+            agency_point_id=point.id,
+            type=command.type,
+            occurred_on=command.occurred_on,
+            actor=actor.subject,
+            data={},
         )
     )
     await session.flush()
     return point
 
 
-async def list_events(session: AsyncSession, point: AgencyPoint, *, page: PageParams) -> Page[AgencyPointEventRead]:
+async def list_events(
+    session: AsyncSession, point: AgencyPoint, *, page: PageParams
+) -> Page[AgencyPointEventRead]:
     stmt = select(AgencyPointEvent).where(AgencyPointEvent.agency_point_id == point.id)
-    return await paginate(session, stmt, page, model=AgencyPointEvent, to_item=AgencyPointEventRead.model_validate)
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=AgencyPointEvent,
+        to_item=AgencyPointEventRead.model_validate,
+    )

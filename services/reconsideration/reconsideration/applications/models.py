@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from reconsideration.db import Base
+from shared.db import RecordMixin
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=40)
+
+
+class ReceiptChannel(StrEnum):
+    """How the application reached the reconsideration office (复议法 Art. 22, 32; agency points are local practice)."""
+
+    in_person = "in_person"
+    post = "post"
+    online = "online"
+    oral_record = "oral_record"
+    agency_point = "agency_point"
+    forwarded_by_agency = "forwarded_by_agency"
+
+
+class ApplicantKind(StrEnum):
+    person = "person"
+    organisation = "organisation"
+
+
+class MatterType(StrEnum):
+    """Kind of administrative act the application is against."""
+
+    penalty = "penalty"
+    compulsory_measure = "compulsory_measure"
+    licensing = "licensing"
+    information_disclosure = "information_disclosure"
+    complaint_handling = "complaint_handling"
+    inaction = "inaction"
+    other = "other"
+
+
+class Procedure(StrEnum):
+    """普通程序 / 简易程序 (复议法 Art. 36, 53), chosen at acceptance."""
+
+    ordinary = "ordinary"
+    simplified = "simplified"
+
+
+class ApplicationStatus(StrEnum):
+    """The application lifecycle of domain.md §3.1."""
+
+    received = "received"
+    under_review = "under_review"
+    correction_requested = "correction_requested"
+    deemed_abandoned = "deemed_abandoned"
+    accepted = "accepted"
+    deemed_accepted = "deemed_accepted"
+    not_accepted = "not_accepted"
+    in_progress = "in_progress"
+    suspended = "suspended"
+    decided = "decided"
+    terminated = "terminated"
+    mediated = "mediated"
+
+    @classmethod
+    def concluded(cls) -> frozenset[ApplicationStatus]:
+        """Accepted cases closed by a decision, a termination or a mediation statement (审结)."""
+        return frozenset({cls.decided, cls.terminated, cls.mediated})
+
+    @classmethod
+    def open(cls) -> frozenset[ApplicationStatus]:
+        """Statuses from which the application can still move."""
+        return frozenset(
+            {
+                cls.received,
+                cls.under_review,
+                cls.correction_requested,
+                cls.accepted,
+                cls.deemed_accepted,
+                cls.in_progress,
+                cls.suspended,
+            }
+        )
+
+
+class DecisionType(StrEnum):
+    """复议决定 types (domain.md §3.4; 复议法 Art. 63-69, 33)."""
+
+    vary = "vary"
+    revoke = "revoke"
+    confirm_illegal = "confirm_illegal"
+    order_performance = "order_performance"
+    confirm_invalid = "confirm_invalid"
+    uphold = "uphold"
+    dismiss_claim = "dismiss_claim"
+    dismiss_application = "dismiss_application"
+
+    @classmethod
+    def correction(cls) -> frozenset[DecisionType]:
+        """Decisions that change the act (纠错)."""
+        return frozenset(
+            {
+                cls.vary,
+                cls.revoke,
+                cls.confirm_illegal,
+                cls.order_performance,
+                cls.confirm_invalid,
+            }
+        )
+
+
+class TerminationGround(StrEnum):
+    """终止 (复议法 Art. 41, 74): withdrawal approved, settlement (和解, then withdrawal) or another ground."""
+
+    withdrawal = "withdrawal"
+    settlement = "settlement"
+    other = "other"
+
+
+class SuspensionGround(StrEnum):
+    """中止 grounds of 复议法 Art. 39."""
+
+    applicant_died = "applicant_died"
+    applicant_incapacitated = "applicant_incapacitated"
+    applicant_missing = "applicant_missing"
+    organisation_terminated = "organisation_terminated"
+    force_majeure = "force_majeure"
+    mediation_or_settlement = "mediation_or_settlement"
+    legal_interpretation_pending = "legal_interpretation_pending"
+    depends_on_other_case = "depends_on_other_case"
+    normative_document_review = "normative_document_review"
+    other = "other"
+
+
+class ApplicationEventType(StrEnum):
+    receive = "receive"
+    start_review = "start_review"
+    request_correction = "request_correction"
+    record_correction = "record_correction"
+    deem_abandoned = "deem_abandoned"
+    accept = "accept"
+    deem_accepted = "deem_accepted"
+    not_accept = "not_accept"
+    copy_to_respondent = "copy_to_respondent"
+    suspend = "suspend"
+    resume = "resume"
+    decide = "decide"
+    terminate = "terminate"
+    record_mediation_statement = "record_mediation_statement"
+
+
+class ReconsiderationApplication(RecordMixin, Base):
+    """One application (复议申请) against one administrative act: the case."""
+
+    __tablename__ = "reconsideration_applications"
+    __table_args__ = (
+        Index(
+            "ix_reconsideration_applications_region_code_received_on",
+            "region_code",
+            "received_on",
+        ),
+        Index(
+            "ix_reconsideration_applications_region_code_accepted_on",
+            "region_code",
+            "accepted_on",
+        ),
+        Index(
+            "ix_reconsideration_applications_region_code_concluded_on",
+            "region_code",
+            "concluded_on",
+        ),
+    )
+
+    region_code: Mapped[str] = mapped_column(String(6))
+    township_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    receipt_channel: Mapped[ReceiptChannel] = mapped_column(
+        _enum(ReceiptChannel, "receipt_channel")
+    )
+    agency_point_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("agency_points.id"), index=True
+    )
+    agency_point_received_on: Mapped[dt.date | None] = mapped_column(Date)
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_kind: Mapped[ApplicantKind] = mapped_column(
+        _enum(ApplicantKind, "applicant_kind")
+    )
+    respondent: Mapped[str] = mapped_column(String(200))
+    matter_type: Mapped[MatterType] = mapped_column(_enum(MatterType, "matter_type"))
+    procedure: Mapped[Procedure | None] = mapped_column(_enum(Procedure, "procedure"))
+    status: Mapped[ApplicationStatus] = mapped_column(
+        _enum(ApplicationStatus, "application_status"), index=True
+    )
+    status_since: Mapped[dt.date] = mapped_column(Date)
+    deemed_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    not_accepted_on: Mapped[dt.date | None] = mapped_column(Date)
+    not_accept_reason: Mapped[str | None] = mapped_column(Text)
+    competent_organ: Mapped[str | None] = mapped_column(String(200))
+    correction_items: Mapped[list[str] | None] = mapped_column(JSON)
+    copied_to_respondent_on: Mapped[dt.date | None] = mapped_column(Date)
+    suspension_ground: Mapped[SuspensionGround | None] = mapped_column(
+        _enum(SuspensionGround, "suspension_ground")
+    )
+    concluded_on: Mapped[dt.date | None] = mapped_column(Date)
+    decision_type: Mapped[DecisionType | None] = mapped_column(
+        _enum(DecisionType, "decision_type")
+    )
+    redo_ordered: Mapped[bool | None] = mapped_column(Boolean)
+    performance_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    termination_ground: Mapped[TerminationGround | None] = mapped_column(
+        _enum(TerminationGround, "termination_ground")
+    )
+
+
+class ApplicationEvent(RecordMixin, Base):
+    """One lifecycle command applied to an application: what, on which date, by whom."""
+
+    __tablename__ = "application_events"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reconsideration_applications.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[ApplicationEventType] = mapped_column(
+        _enum(ApplicationEventType, "application_event_type")
+    )
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reconsideration.agency_points.service import find_agency_point, is_open_on
+from reconsideration.applications.exceptions import (
+    ApplicationNotFound,
+    ApplicationTransitionNotAllowed,
+)
+from reconsideration.applications.models import (
+    ApplicationEvent,
+    ApplicationEventType,
+    ApplicationStatus,
+    Procedure,
+    ReconsiderationApplication,
+)
+from reconsideration.applications.schemas import (
+    Accept,
+    ApplicationCommand,
+    ApplicationCreate,
+    ApplicationEventRead,
+    ApplicationFilters,
+    ApplicationRead,
+    CopyToRespondent,
+    Decide,
+    DeemAbandoned,
+    DeemAccepted,
+    NotAccept,
+    RecordCorrection,
+    RecordMediationStatement,
+    RequestCorrection,
+    Resume,
+    StartReview,
+    Suspend,
+    Terminate,
+)
+from reconsideration.schemas import not_before, township_in_region
+from shared.auth import Principal
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered, get_or_raise
+
+S = ApplicationStatus
+E = ApplicationEventType
+
+#: Which status each command requires (domain.md §3.1).
+ALLOWED_FROM: dict[ApplicationEventType, frozenset[ApplicationStatus]] = {
+    E.start_review: frozenset({S.received}),
+    E.request_correction: frozenset({S.under_review}),
+    E.record_correction: frozenset({S.correction_requested}),
+    E.deem_abandoned: frozenset({S.correction_requested}),
+    E.accept: frozenset({S.under_review}),
+    E.deem_accepted: frozenset({S.received, S.under_review}),
+    E.not_accept: frozenset({S.under_review}),
+    E.copy_to_respondent: frozenset({S.accepted, S.deemed_accepted}),
+    E.suspend: frozenset({S.in_progress}),
+    E.resume: frozenset({S.suspended}),
+    E.decide: frozenset({S.accepted, S.deemed_accepted, S.in_progress}),
+    E.terminate: frozenset({S.accepted, S.deemed_accepted, S.in_progress, S.suspended}),
+    E.record_mediation_statement: frozenset(
+        {S.accepted, S.deemed_accepted, S.in_progress}
+    ),
+}
+
+
+async def receive_application(
+    session: AsyncSession, *, payload: ApplicationCreate, actor: Principal
+) -> ReconsiderationApplication:
+    """Record an application in status ``received``.
+
+    For channel ``agency_point`` the point must exist in the same region and be open on
+    ``agency_point_received_on``. Raises InvalidInput (``agency_point_id``,
+    ``agency_point_received_on``, ``township_code``).
+    """
+    township_code = payload.township_code
+    if payload.agency_point_id is not None:
+        point = await find_agency_point(session, payload.agency_point_id)
+        if point is None:
+            raise InvalidInput(
+                "agency_point_id names no agency point",
+                field="agency_point_id",
+                code="unknown",
+            )
+        if point.region_code != payload.region_code:
+            raise InvalidInput(
+                f"the agency point belongs to region {point.region_code}",
+                field="agency_point_id",
+                code="not_in_region",
+            )
+        assert (
+            payload.agency_point_received_on is not None
+        )  # the schema requires both together
+        if not is_open_on(point, payload.agency_point_received_on):
+            raise InvalidInput(
+                "the agency point was not open on agency_point_received_on",
+                field="agency_point_received_on",
+                code="agency_point_not_open",
+            )
+        township_code = township_code or point.township_code
+    township_in_region(payload.region_code, township_code)
+    application = ReconsiderationApplication(
+        **payload.model_dump(exclude={"township_code"}),
+        township_code=township_code,
+        status=S.received,
+        status_since=payload.received_on,
+        deemed_accepted=False,
+    )
+    session.add(application)
+    await session.flush()
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            type=E.receive,
+            occurred_on=payload.received_on,
+            actor=actor.subject,
+            data={"receipt_channel": str(payload.receipt_channel)},
+        )
+    )
+    await session.flush()
+    return application
+
+
+async def get_application(
+    session: AsyncSession, application_id: uuid.UUID
+) -> ReconsiderationApplication:
+    """Raises ApplicationNotFound."""
+    return await get_or_raise(
+        session, ReconsiderationApplication, application_id, ApplicationNotFound
+    )
+
+
+async def list_applications(
+    session: AsyncSession, *, filters: ApplicationFilters, page: PageParams
+) -> Page[ApplicationRead]:
+    model = ReconsiderationApplication
+    stmt = filtered(select(model), model, filters, year_column=model.received_on)
+    return await paginate(
+        session, stmt, page, model=model, to_item=ApplicationRead.model_validate
+    )
+
+
+async def list_existing_ids(
+    session: AsyncSession, ids: list[uuid.UUID], *, region_code: str
+) -> set[uuid.UUID]:
+    """Those of ``ids`` that name an application of ``region_code``."""
+    if not ids:
+        return set()
+    rows = await session.scalars(
+        select(ReconsiderationApplication.id).where(
+            ReconsiderationApplication.id.in_(ids),
+            ReconsiderationApplication.region_code == region_code,
+        )
+    )
+    return set(rows.all())
+
+
+async def apply_command(
+    session: AsyncSession,
+    application: ReconsiderationApplication,
+    *,
+    command: ApplicationCommand,
+    actor: Principal,
+) -> ReconsiderationApplication:
+    """Move an application through its lifecycle (domain.md §3.1).
+
+    - ``start_review``: received → under_review;
+    - ``request_correction`` (every missing item at once, 复议法 Art. 31): under_review → correction_requested;
+    - ``record_correction``: correction_requested → under_review (the review runs again);
+    - ``deem_abandoned``: correction_requested → deemed_abandoned;
+    - ``accept`` with the procedure: under_review → accepted;
+    - ``deem_accepted`` (复议法 Art. 30: no decision within the review period): received | under_review →
+      deemed_accepted, flagged ``deemed_accepted`` for good, ordinary procedure;
+    - ``not_accept`` with the reason and, when jurisdiction is wrong, the competent organ: under_review → not_accepted;
+    - ``copy_to_respondent``: accepted | deemed_accepted → in_progress;
+    - ``suspend`` (中止, Art. 39) / ``resume``: in_progress ⇄ suspended;
+    - ``decide``: accepted | deemed_accepted | in_progress → decided;
+    - ``terminate`` (终止, Art. 41): accepted | deemed_accepted | in_progress | suspended → terminated;
+    - ``record_mediation_statement`` (调解书, Art. 73): accepted | deemed_accepted | in_progress → mediated.
+
+    Raises ApplicationTransitionNotAllowed (409) from any other status and InvalidInput
+    (``occurred_on``) for a date before the previous step.
+    """
+    allowed_from = ALLOWED_FROM[command.type]
+    if application.status not in allowed_from:
+        raise ApplicationTransitionNotAllowed(
+            f"{command.type} needs status {', '.join(sorted(allowed_from))}; the application is {application.status}",
+            current_status=str(application.status),
+        )
+    not_before(
+        command.occurred_on,
+        application.status_since,
+        field="occurred_on",
+        what="the previous step",
+    )
+    on = command.occurred_on
+    data: dict[str, object] = {}
+    match command:
+        case StartReview():
+            application.status = S.under_review
+        case RequestCorrection(items=items):
+            application.status = S.correction_requested
+            application.correction_items = list(items)
+            data = {"items": list(items)}
+        case RecordCorrection():
+            application.status = S.under_review
+        case DeemAbandoned():
+            application.status = S.deemed_abandoned
+        case Accept(procedure=procedure):
+            application.status = S.accepted
+            application.accepted_on = on
+            application.procedure = procedure
+            data = {"procedure": str(procedure)}
+        case DeemAccepted():
+            application.status = S.deemed_accepted
+            application.deemed_accepted = True
+            application.accepted_on = on
+            # Simplified procedure is an organ's choice at acceptance (Art. 53); nobody chose it here.
+            application.procedure = Procedure.ordinary
+        case NotAccept(reason=reason, competent_organ=competent_organ):
+            application.status = S.not_accepted
+            application.not_accepted_on = on
+            application.not_accept_reason = reason
+            application.competent_organ = competent_organ
+            data = {"competent_organ": competent_organ}
+        case CopyToRespondent():
+            application.status = S.in_progress
+            application.copied_to_respondent_on = on
+        case Suspend(ground=ground):
+            application.status = S.suspended
+            application.suspension_ground = ground
+            data = {"ground": str(ground)}
+        case Resume():
+            application.status = S.in_progress
+        case Decide(
+            decision_type=decision_type,
+            redo_ordered=redo,
+            performance_deadline=deadline,
+        ):
+            application.status = S.decided
+            application.concluded_on = on
+            application.decision_type = decision_type
+            application.redo_ordered = redo
+            application.performance_deadline = deadline
+            data = {"decision_type": str(decision_type)}
+        case Terminate(ground=ground):
+            application.status = S.terminated
+            application.concluded_on = on
+            application.termination_ground = ground
+            data = {"ground": str(ground)}
+        case RecordMediationStatement():
+            application.status = S.mediated
+            application.concluded_on = on
+    application.status_since = on
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            type=command.type,
+            occurred_on=on,
+            actor=actor.subject,
+            data=data,
+        )
+    )
+    await session.flush()
+    return application
+
+
+async def list_events(
+    session: AsyncSession, application: ReconsiderationApplication, *, page: PageParams
+) -> Page[ApplicationEventRead]:
+    stmt = select(ApplicationEvent).where(
+        ApplicationEvent.application_id == application.id
+    )
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=ApplicationEvent,
+        to_item=ApplicationEventRead.model_validate,
+    )

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from reconsideration.db import SessionDep
+from reconsideration.litigation import service
+from reconsideration.litigation.dependencies import (
+    LitigationCaseDep,
+    LitigationCaseFiltersDep,
+)
+from reconsideration.litigation.exceptions import (
+    HearingNotFound,
+    LitigationCaseNotFound,
+    LitigationCaseNumberTaken,
+    LitigationTransitionNotAllowed,
+)
+from reconsideration.litigation.schemas import (
+    HearingCreate,
+    HearingRead,
+    LitigationCaseCreate,
+    LitigationCaseRead,
+    LitigationCommand,
+    LitigationEventRead,
+)
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/litigation-cases", tags=["litigation"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LitigationCaseRead,
+    responses=problem_responses(LitigationCaseNumberTaken),
+)
+async def file_litigation_case(
+    payload: LitigationCaseCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+) -> LitigationCaseRead:
+    """Record an administrative lawsuit (行政应诉) once the complaint is received; it starts `pending`.
+    A case number already recorded in the region answers 409."""
+    case = await service.file_case(session, payload=payload, actor=principal)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/litigation-cases/{case.id}"
+    return LitigationCaseRead.model_validate(case)
+
+
+@router.get("", response_model=Page[LitigationCaseRead], responses=problem_responses())
+async def list_litigation_cases(
+    session: SessionDep, filters: LitigationCaseFiltersDep, page: PageParamsDep
+) -> Page[LitigationCaseRead]:
+    """Cases ordered by creation, filtered by region, status, stage, outcome, county-government
+    party and year filed."""
+    return await service.list_cases(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{case_id}",
+    response_model=LitigationCaseRead,
+    responses=problem_responses(LitigationCaseNotFound),
+)
+async def read_litigation_case(case: LitigationCaseDep) -> LitigationCaseRead:
+    """One case with its hearings."""
+    return LitigationCaseRead.model_validate(case)
+
+
+@router.post(
+    "/{case_id}/hearings",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HearingRead,
+    responses=problem_responses(LitigationCaseNotFound),
+)
+async def record_hearing(
+    case: LitigationCaseDep,
+    payload: HearingCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+) -> HearingRead:
+    """Record a hearing of the case and whether a qualifying head of the defendant agency appeared
+    (负责人出庭应诉), with that person's name and post."""
+    hearing = await service.record_hearing(
+        session, case, payload=payload, actor=principal
+    )
+    await session.commit()
+    response.headers["Location"] = (
+        f"/api/v1/litigation-cases/{case.id}/hearings/{hearing.id}"
+    )
+    return HearingRead.model_validate(hearing)
+
+
+@router.get(
+    "/{case_id}/hearings",
+    response_model=list[HearingRead],
+    responses=problem_responses(LitigationCaseNotFound),
+)
+async def list_hearings(case: LitigationCaseDep) -> list[HearingRead]:
+    """The case's hearings by date (a case has few; not paginated)."""
+    return service.list_hearings(case)
+
+
+@router.get(
+    "/{case_id}/hearings/{hearing_id}",
+    response_model=HearingRead,
+    responses=problem_responses(LitigationCaseNotFound, HearingNotFound),
+)
+async def read_hearing(case: LitigationCaseDep, hearing_id: uuid.UUID) -> HearingRead:
+    """One hearing of the case."""
+    return HearingRead.model_validate(service.get_hearing(case, hearing_id))
+
+
+@router.post(
+    "/{case_id}/events",
+    response_model=LitigationCaseRead,
+    responses=problem_responses(LitigationCaseNotFound, LitigationTransitionNotAllowed),
+)
+async def apply_litigation_command(
+    case: LitigationCaseDep,
+    command: LitigationCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> LitigationCaseRead:
+    """Apply a lifecycle command: `conclude` with the outcome (pending → concluded) on `occurred_on`.
+    A concluded case answers 409."""
+    case = await service.apply_command(session, case, command=command, actor=principal)
+    await session.commit()
+    return LitigationCaseRead.model_validate(case)
+
+
+@router.get(
+    "/{case_id}/events",
+    response_model=Page[LitigationEventRead],
+    responses=problem_responses(LitigationCaseNotFound),
+)
+async def list_litigation_events(
+    case: LitigationCaseDep, session: SessionDep, page: PageParamsDep
+) -> Page[LitigationEventRead]:
+    """The case's history, oldest first."""
+    return await service.list_events(session, case, page=page)

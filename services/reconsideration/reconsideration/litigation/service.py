@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from reconsideration.litigation.exceptions import (
+    HearingNotFound,
+    LitigationCaseNotFound,
+    LitigationCaseNumberTaken,
+    LitigationTransitionNotAllowed,
+)
+from reconsideration.litigation.models import (
+    Hearing,
+    LitigationCase,
+    LitigationEvent,
+    LitigationEventType,
+    LitigationStatus,
+)
+from reconsideration.litigation.schemas import (
+    HearingCreate,
+    HearingRead,
+    LitigationCaseCreate,
+    LitigationCaseFilters,
+    LitigationCaseRead,
+    LitigationCommand,
+    LitigationEventRead,
+)
+from reconsideration.schemas import not_before
+from shared.auth import Principal
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered, get_or_raise
+
+
+async def file_case(
+    session: AsyncSession, *, payload: LitigationCaseCreate, actor: Principal
+) -> LitigationCase:
+    """Record a lawsuit in status ``pending``. Raises LitigationCaseNumberTaken (409) when the
+    region already has a case with this number."""
+    taken = await session.scalar(
+        select(LitigationCase.id).where(
+            LitigationCase.region_code == payload.region_code,
+            LitigationCase.case_number == payload.case_number,
+        )
+    )
+    if taken is not None:
+        raise LitigationCaseNumberTaken(
+            f"This case number is already recorded as case {taken}"
+        )
+    case = LitigationCase(
+        **payload.model_dump(), status=LitigationStatus.pending, hearings=[]
+    )
+    session.add(case)
+    await session.flush()
+    session.add(
+        LitigationEvent(
+            case_id=case.id,
+            type=LitigationEventType.file,
+            occurred_on=payload.filed_on,
+            actor=actor.subject,
+            data={},
+        )
+    )
+    await session.flush()
+    return case
+
+
+async def get_case(session: AsyncSession, case_id: uuid.UUID) -> LitigationCase:
+    """Raises LitigationCaseNotFound."""
+    return await get_or_raise(
+        session,
+        LitigationCase,
+        case_id,
+        LitigationCaseNotFound,
+        options=[selectinload(LitigationCase.hearings)],
+    )
+
+
+async def list_cases(
+    session: AsyncSession, *, filters: LitigationCaseFilters, page: PageParams
+) -> Page[LitigationCaseRead]:
+    stmt = filtered(
+        select(LitigationCase).options(selectinload(LitigationCase.hearings)),
+        LitigationCase,
+        filters,
+        year_column=LitigationCase.filed_on,
+    )
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=LitigationCase,
+        to_item=LitigationCaseRead.model_validate,
+    )
+
+
+def _last_step_on(case: LitigationCase) -> dt.date:
+    return max([case.filed_on, *(h.held_on for h in case.hearings)])
+
+
+async def record_hearing(
+    session: AsyncSession,
+    case: LitigationCase,
+    *,
+    payload: HearingCreate,
+    actor: Principal,
+) -> Hearing:
+    """Add a hearing. Hearings of a concluded case may still be entered if held on or before its
+    conclusion. Raises InvalidInput (``held_on``) for a hearing before the complaint was received
+    or after the case concluded."""
+    not_before(payload.held_on, case.filed_on, field="held_on", what="filed_on")
+    if case.concluded_on is not None and payload.held_on > case.concluded_on:
+        raise InvalidInput(
+            f"held_on is after the case concluded ({case.concluded_on})",
+            field="held_on",
+            code="too_late",
+        )
+    hearing = Hearing(**payload.model_dump())
+    case.hearings.append(hearing)
+    await session.flush()
+    session.add(
+        LitigationEvent(
+            case_id=case.id,
+            type=LitigationEventType.record_hearing,
+            occurred_on=payload.held_on,
+            actor=actor.subject,
+            data={
+                "hearing_id": str(hearing.id),
+                "head_appeared": payload.head_appeared,
+            },
+        )
+    )
+    await session.flush()
+    return hearing
+
+
+def get_hearing(case: LitigationCase, hearing_id: uuid.UUID) -> Hearing:
+    """Raises HearingNotFound when the case has no such hearing."""
+    for hearing in case.hearings:
+        if hearing.id == hearing_id:
+            return hearing
+    raise HearingNotFound(f"Case {case.id} has no hearing {hearing_id}")
+
+
+def list_hearings(case: LitigationCase) -> list[HearingRead]:
+    return [HearingRead.model_validate(h) for h in case.hearings]
+
+
+async def apply_command(
+    session: AsyncSession,
+    case: LitigationCase,
+    *,
+    command: LitigationCommand,
+    actor: Principal,
+) -> LitigationCase:
+    """``conclude`` with the outcome: pending → concluded.
+
+    Raises LitigationTransitionNotAllowed (409) when already concluded and InvalidInput
+    (``occurred_on``) for a date before the complaint or the last hearing.
+    """
+    if case.status is not LitigationStatus.pending:
+        raise LitigationTransitionNotAllowed(
+            f"{command.type} needs status pending; the case is {case.status}",
+            current_status=str(case.status),
+        )
+    not_before(
+        command.occurred_on,
+        _last_step_on(case),
+        field="occurred_on",
+        what="the previous step",
+    )
+    case.status = LitigationStatus.concluded
+    case.concluded_on = command.occurred_on
+    case.outcome = command.outcome
+    session.add(
+        LitigationEvent(
+            case_id=case.id,
+            type=command.type,
+            occurred_on=command.occurred_on,
+            actor=actor.subject,
+            data={"outcome": str(command.outcome)},
+        )
+    )
+    await session.flush()
+    return case
+
+
+async def list_events(
+    session: AsyncSession, case: LitigationCase, *, page: PageParams
+) -> Page[LitigationEventRead]:
+    stmt = select(LitigationEvent).where(LitigationEvent.case_id == case.id)
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=LitigationEvent,
+        to_item=LitigationEventRead.model_validate,
+    )

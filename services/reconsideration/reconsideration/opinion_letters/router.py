@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from reconsideration.db import SessionDep
+from reconsideration.opinion_letters import service
+from reconsideration.opinion_letters.dependencies import (
+    OpinionLetterDep,
+    OpinionLetterFiltersDep,
+)
+from reconsideration.opinion_letters.exceptions import (
+    OpinionLetterNotFound,
+    OpinionLetterTransitionNotAllowed,
+)
+from reconsideration.opinion_letters.schemas import (
+    OpinionLetterCommand,
+    OpinionLetterCreate,
+    OpinionLetterEventRead,
+    OpinionLetterRead,
+)
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/opinion-letters", tags=["opinion letters"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OpinionLetterRead,
+    responses=problem_responses(),
+)
+async def issue_opinion_letter(
+    payload: OpinionLetterCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
+) -> OpinionLetterRead:
+    """Record an opinion letter (行政复议意见书) issued to an agency. It starts `issued`; the
+    agency's correction report is due 60 calendar days after its receipt (`due_on`, 复议法 Art. 76)."""
+    letter = await service.issue_opinion_letter(
+        session, payload=payload, actor=principal
+    )
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/opinion-letters/{letter.id}"
+    return OpinionLetterRead.model_validate(letter)
+
+
+@router.get("", response_model=Page[OpinionLetterRead], responses=problem_responses())
+async def list_opinion_letters(
+    session: SessionDep, filters: OpinionLetterFiltersDep, page: PageParamsDep
+) -> Page[OpinionLetterRead]:
+    """Opinion letters ordered by creation, filtered by region, status and year issued."""
+    return await service.list_opinion_letters(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{opinion_letter_id}",
+    response_model=OpinionLetterRead,
+    responses=problem_responses(OpinionLetterNotFound),
+)
+async def read_opinion_letter(letter: OpinionLetterDep) -> OpinionLetterRead:
+    """One opinion letter."""
+    return OpinionLetterRead.model_validate(letter)
+
+
+@router.post(
+    "/{opinion_letter_id}/events",
+    response_model=OpinionLetterRead,
+    responses=problem_responses(
+        OpinionLetterNotFound, OpinionLetterTransitionNotAllowed
+    ),
+)
+async def apply_opinion_letter_command(
+    letter: OpinionLetterDep,
+    command: OpinionLetterCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> OpinionLetterRead:
+    """Apply a lifecycle command: `record_reply` (issued → replied) on `occurred_on`. A letter
+    already replied answers 409."""
+    letter = await service.apply_command(
+        session, letter, command=command, actor=principal
+    )
+    await session.commit()
+    return OpinionLetterRead.model_validate(letter)
+
+
+@router.get(
+    "/{opinion_letter_id}/events",
+    response_model=Page[OpinionLetterEventRead],
+    responses=problem_responses(OpinionLetterNotFound),
+)
+async def list_opinion_letter_events(
+    letter: OpinionLetterDep, session: SessionDep, page: PageParamsDep
+) -> Page[OpinionLetterEventRead]:
+    """The opinion letter's history, oldest first."""
+    return await service.list_events(session, letter, page=page)

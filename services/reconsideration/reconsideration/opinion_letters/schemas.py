@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from reconsideration.opinion_letters.models import (
+    OpinionLetterEventType,
+    OpinionLetterStatus,
+)
+from reconsideration.schemas import RegionCode, not_before
+
+
+class OpinionLetterCreate(BaseModel):
+    """A letter starts ``issued``; its reply is due 60 calendar days after ``received_on``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region_code: RegionCode
+    agency: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The agency the letter is addressed to.",
+    )
+    subject: str | None = Field(
+        default=None, max_length=4000, description="The wrongful act or practice found."
+    )
+    issued_on: dt.date
+    received_on: dt.date = Field(
+        description="Date the agency received the letter; starts the 60-day reply period."
+    )
+
+    @model_validator(mode="after")
+    def _received_after_issue(self) -> OpinionLetterCreate:
+        not_before(
+            self.received_on, self.issued_on, field="received_on", what="issued_on"
+        )
+        return self
+
+
+class OpinionLetterRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    region_code: str
+    agency: str
+    subject: str | None
+    issued_on: dt.date
+    received_on: dt.date
+    due_on: dt.date = Field(
+        description="received_on + 60 calendar days (复议法 Art. 76)."
+    )
+    status: OpinionLetterStatus
+    replied_on: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class OpinionLetterFilters(BaseModel):
+    region_code: RegionCode | None = None
+    status: OpinionLetterStatus | None = None
+    year: int | None = Field(
+        default=None, ge=1949, le=2100, description="Issued in this year."
+    )
+
+
+class RecordReply(BaseModel):
+    """The agency's correction report arrived on ``occurred_on``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[OpinionLetterEventType.record_reply]
+    occurred_on: dt.date
+
+
+# A union of one for now: later commands (e.g. verify) join it without changing the endpoint.
+OpinionLetterCommand = Annotated[RecordReply, Field(discriminator="type")]
+
+
+class OpinionLetterEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    opinion_letter_id: uuid.UUID
+    type: OpinionLetterEventType
+    occurred_on: dt.date
+    actor: str
+    data: dict[str, Any]
+    created_at: dt.datetime

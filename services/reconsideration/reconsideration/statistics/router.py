@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from reconsideration.db import SessionDep
+from reconsideration.statistics import service
+from reconsideration.statistics.dependencies import StatisticsQueryDep
+from reconsideration.statistics.schemas import Statistics
+from shared.errors import problem_responses
+
+router = APIRouter(prefix="/statistics", tags=["statistics"])
+
+
+@router.get("", response_model=Statistics, responses=problem_responses())
+async def read_statistics(session: SessionDep, query: StatisticsQueryDep) -> Statistics:
+    """The reconsideration and litigation figures of the annual report for one county
+    (`region_code`) and `year`, each computed from the records with its definition, plus
+    breakdowns of applications received (by matter type, respondent, receipt channel, township
+    and month) and of decisions by decision type."""
+    return await service.compute_statistics(
+        session, region_code=query.region_code, year=query.year
+    )
