@@ -17,7 +17,9 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    url = config.attributes.get("database_url") or context.get_x_argument(as_dictionary=True).get("database_url")
+    url = config.attributes.get("database_url") or context.get_x_argument(
+        as_dictionary=True
+    ).get("database_url")
     return str(url or Settings().effective_database_url)
 
 

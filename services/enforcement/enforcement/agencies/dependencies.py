@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from enforcement.agencies.models import EnforcementAgency
+from enforcement.agencies.schemas import AgencyFilters
+from enforcement.agencies.service import get_agency
+from enforcement.db import SessionDep
+
+
+async def _agency(session: SessionDep, agency_id: uuid.UUID) -> EnforcementAgency:
+    return await get_agency(session, agency_id)
+
+
+AgencyDep = Annotated[EnforcementAgency, Depends(_agency)]
+AgencyFiltersDep = Annotated[AgencyFilters, Query()]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.agencies import service
+from enforcement.agencies.dependencies import AgencyDep, AgencyFiltersDep
+from enforcement.agencies.exceptions import AgencyNameTaken, AgencyNotFound
+from enforcement.agencies.schemas import AgencyCreate, AgencyRead
+from enforcement.db import SessionDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/enforcement-agencies", tags=["enforcement agencies"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AgencyRead,
+    responses=problem_responses(AgencyNameTaken),
+)
+async def create_agency(
+    payload: AgencyCreate, session: SessionDep, response: Response
+) -> AgencyRead:
+    """Register an enforcement agency (执法主体). A county's agency names are unique (409 otherwise)."""
+    agency = await service.create_agency(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/enforcement-agencies/{agency.id}"
+    return AgencyRead.model_validate(agency)
+
+
+@router.get("", response_model=Page[AgencyRead], responses=problem_responses())
+async def list_agencies(
+    session: SessionDep, filters: AgencyFiltersDep, page: PageParamsDep
+) -> Page[AgencyRead]:
+    """Agencies ordered by creation, filtered by region and sector (agencies carry no date to filter a year on)."""
+    return await service.list_agencies(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{agency_id}",
+    response_model=AgencyRead,
+    responses=problem_responses(AgencyNotFound),
+)
+async def read_agency(agency: AgencyDep) -> AgencyRead:
+    """One enforcement agency."""
+    return AgencyRead.model_validate(agency)

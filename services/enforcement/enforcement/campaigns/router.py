@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.campaigns import service
+from enforcement.campaigns.dependencies import (
+    CampaignDep,
+    CampaignFiltersDep,
+    ProblemClueDep,
+    ProblemClueFiltersDep,
+)
+from enforcement.campaigns.exceptions import (
+    CampaignNotFound,
+    ProblemClueNotFound,
+    ProblemClueTransitionNotAllowed,
+)
+from enforcement.campaigns.schemas import (
+    CampaignCreate,
+    CampaignRead,
+    ProblemClueCommand,
+    ProblemClueCreate,
+    ProblemClueEventRead,
+    ProblemClueFilters,
+    ProblemClueRead,
+)
+from enforcement.db import SessionDep
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(tags=["special campaigns"])
+
+
+@router.post(
+    "/special-campaigns",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CampaignRead,
+    responses=problem_responses(),
+)
+async def start_campaign(
+    payload: CampaignCreate, session: SessionDep, response: Response
+) -> CampaignRead:
+    """Start a special campaign (专项整治 / 专项督察)."""
+    campaign = await service.start_campaign(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/special-campaigns/{campaign.id}"
+    return CampaignRead.model_validate(campaign)
+
+
+@router.get(
+    "/special-campaigns",
+    response_model=Page[CampaignRead],
+    responses=problem_responses(),
+)
+async def list_campaigns(
+    session: SessionDep, filters: CampaignFiltersDep, page: PageParamsDep
+) -> Page[CampaignRead]:
+    """Campaigns ordered by creation, filtered by region and year started."""
+    return await service.list_campaigns(session, filters=filters, page=page)
+
+
+@router.get(
+    "/special-campaigns/{campaign_id}",
+    response_model=CampaignRead,
+    responses=problem_responses(CampaignNotFound),
+)
+async def read_campaign(campaign: CampaignDep) -> CampaignRead:
+    """One special campaign."""
+    return CampaignRead.model_validate(campaign)
+
+
+@router.post(
+    "/special-campaigns/{campaign_id}/problem-clues",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProblemClueRead,
+    responses=problem_responses(CampaignNotFound),
+)
+async def record_clue(
+    campaign: CampaignDep,
+    payload: ProblemClueCreate,
+    session: SessionDep,
+    response: Response,
+) -> ProblemClueRead:
+    """Record a problem clue (问题线索) found in the campaign."""
+    clue = await service.record_clue(session, campaign, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/problem-clues/{clue.id}"
+    return ProblemClueRead.model_validate(clue)
+
+
+@router.get(
+    "/special-campaigns/{campaign_id}/problem-clues",
+    response_model=Page[ProblemClueRead],
+    responses=problem_responses(CampaignNotFound),
+)
+async def list_campaign_clues(
+    campaign: CampaignDep, session: SessionDep, page: PageParamsDep
+) -> Page[ProblemClueRead]:
+    """The campaign's clues ordered by creation."""
+    return await service.list_clues(
+        session, filters=ProblemClueFilters(campaign_id=campaign.id), page=page
+    )
+
+
+@router.get(
+    "/problem-clues",
+    response_model=Page[ProblemClueRead],
+    responses=problem_responses(),
+)
+async def list_clues(
+    session: SessionDep, filters: ProblemClueFiltersDep, page: PageParamsDep
+) -> Page[ProblemClueRead]:
+    """Clues ordered by creation, filtered by region, campaign, agency, rectification and year found."""
+    return await service.list_clues(session, filters=filters, page=page)
+
+
+@router.get(
+    "/problem-clues/{clue_id}",
+    response_model=ProblemClueRead,
+    responses=problem_responses(ProblemClueNotFound),
+)
+async def read_clue(clue: ProblemClueDep) -> ProblemClueRead:
+    """One problem clue."""
+    return ProblemClueRead.model_validate(clue)
+
+
+@router.post(
+    "/problem-clues/{clue_id}/events",
+    response_model=ProblemClueRead,
+    responses=problem_responses(ProblemClueNotFound, ProblemClueTransitionNotAllowed),
+)
+async def apply_clue_command(
+    clue: ProblemClueDep,
+    command: ProblemClueCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> ProblemClueRead:
+    """Apply a command: `rectify` (整改到位 on `occurred_on`). A clue already rectified answers 409."""
+    clue = await service.apply_clue_command(
+        session, clue, command=command, actor=principal
+    )
+    await session.commit()
+    return ProblemClueRead.model_validate(clue)
+
+
+@router.get(
+    "/problem-clues/{clue_id}/events",
+    response_model=Page[ProblemClueEventRead],
+    responses=problem_responses(ProblemClueNotFound),
+)
+async def list_clue_events(
+    clue: ProblemClueDep, session: SessionDep, page: PageParamsDep
+) -> Page[ProblemClueEventRead]:
+    """The clue's history, oldest first."""
+    return await service.list_clue_events(session, clue, page=page)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from enforcement.case_file_reviews.models import CaseFileReview
+from enforcement.case_file_reviews.schemas import ReviewFilters
+from enforcement.case_file_reviews.service import get_review
+from enforcement.db import SessionDep
+
+
+async def _review(session: SessionDep, review_id: uuid.UUID) -> CaseFileReview:
+    return await get_review(session, review_id)
+
+
+ReviewDep = Annotated[CaseFileReview, Depends(_review)]
+ReviewFiltersDep = Annotated[ReviewFilters, Query()]

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from enforcement.case_file_reviews import service
+from enforcement.case_file_reviews.dependencies import ReviewDep, ReviewFiltersDep
+from enforcement.case_file_reviews.exceptions import ReviewNotFound
+from enforcement.case_file_reviews.schemas import (
+    GradeThresholds,
+    ReviewCreate,
+    ReviewRead,
+)
+from enforcement.db import SessionDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/case-file-reviews", tags=["case-file reviews"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReviewRead,
+    responses=problem_responses(),
+)
+async def record_review(
+    payload: ReviewCreate, session: SessionDep, request: Request, response: Response
+) -> ReviewRead:
+    """Record a case-file review (案卷评查). The grade is computed: fail when a veto item applies,
+    else excellent ≥ 90, good ≥ 80, pass ≥ 60, fail below (configurable thresholds)."""
+    settings = request.app.state.settings
+    thresholds = GradeThresholds(
+        excellent=settings.grade_excellent_min,
+        good=settings.grade_good_min,
+        pass_=settings.grade_pass_min,
+    )
+    review = await service.record_review(
+        session, payload=payload, thresholds=thresholds
+    )
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/case-file-reviews/{review.id}"
+    return ReviewRead.model_validate(review)
+
+
+@router.get("", response_model=Page[ReviewRead], responses=problem_responses())
+async def list_reviews(
+    session: SessionDep, filters: ReviewFiltersDep, page: PageParamsDep
+) -> Page[ReviewRead]:
+    """Reviews ordered by creation, filtered by region, agency, grade and year reviewed."""
+    return await service.list_reviews(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{review_id}",
+    response_model=ReviewRead,
+    responses=problem_responses(ReviewNotFound),
+)
+async def read_review(review: ReviewDep) -> ReviewRead:
+    """One case-file review."""
+    return ReviewRead.model_validate(review)

@@ -1,0 +1,48 @@
+"""Settings of the enforcement supervision service (environment prefix ``ENFORCEMENT_``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.db import sqlite_url
+from shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Attributes:
+    database_url: SQLAlchemy async URL; default an SQLite file ``<data_dir>/enforcement.sqlite3``.
+    rectification_days: calendar days an agency has to rectify after a supervision
+        instrument is issued, when the instrument names no due date (configurable,
+        default 30; domain.md §5, cf. 山东省行政执法监督条例 Art. 28).
+    grade_excellent_min, grade_good_min, grade_pass_min: lowest case-file review score
+        (points out of 100) of the grades excellent, good and pass; lower scores fail
+        (local practice, defaults 90 / 80 / 60; domain.md §5).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ENFORCEMENT_")
+
+    database_url: str | None = None
+    rectification_days: int = Field(default=30, ge=1, le=366)
+    grade_excellent_min: Decimal = Field(default=Decimal(90), ge=0, le=100)
+    grade_good_min: Decimal = Field(default=Decimal(80), ge=0, le=100)
+    grade_pass_min: Decimal = Field(default=Decimal(60), ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _grades_descend(self) -> Self:
+        if not self.grade_pass_min <= self.grade_good_min <= self.grade_excellent_min:
+            raise ValueError("grade thresholds must satisfy pass <= good <= excellent")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or sqlite_url(self.data_dir, "enforcement")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

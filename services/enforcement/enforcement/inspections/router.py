@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.db import SessionDep
+from enforcement.inspections import service
+from enforcement.inspections.dependencies import (
+    InspectionItemDep,
+    InspectionItemFiltersDep,
+    RandomInspectionDep,
+    RandomInspectionFiltersDep,
+)
+from enforcement.inspections.exceptions import (
+    InspectionItemNotFound,
+    InspectionItemTransitionNotAllowed,
+    RandomInspectionNotFound,
+    RandomInspectionTransitionNotAllowed,
+)
+from enforcement.inspections.schemas import (
+    InspectionItemCommand,
+    InspectionItemCreate,
+    InspectionItemEventRead,
+    InspectionItemRead,
+    RandomInspectionCommand,
+    RandomInspectionCreate,
+    RandomInspectionEventRead,
+    RandomInspectionRead,
+)
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(tags=["random inspections"])
+
+
+@router.post(
+    "/inspection-items",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InspectionItemRead,
+    responses=problem_responses(),
+)
+async def put_item_on_list(
+    payload: InspectionItemCreate, session: SessionDep, response: Response
+) -> InspectionItemRead:
+    """Put an item (抽查事项) on an agency's random-inspection list."""
+    item = await service.put_item_on_list(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/inspection-items/{item.id}"
+    return InspectionItemRead.model_validate(item)
+
+
+@router.get(
+    "/inspection-items",
+    response_model=Page[InspectionItemRead],
+    responses=problem_responses(),
+)
+async def list_items(
+    session: SessionDep, filters: InspectionItemFiltersDep, page: PageParamsDep
+) -> Page[InspectionItemRead]:
+    """Inspection items ordered by creation, filtered by region, agency and a year they were on the list."""
+    return await service.list_items(session, filters=filters, page=page)
+
+
+@router.get(
+    "/inspection-items/{item_id}",
+    response_model=InspectionItemRead,
+    responses=problem_responses(InspectionItemNotFound),
+)
+async def read_item(item: InspectionItemDep) -> InspectionItemRead:
+    """One inspection item."""
+    return InspectionItemRead.model_validate(item)
+
+
+@router.post(
+    "/inspection-items/{item_id}/events",
+    response_model=InspectionItemRead,
+    responses=problem_responses(
+        InspectionItemNotFound, InspectionItemTransitionNotAllowed
+    ),
+)
+async def apply_item_command(
+    item: InspectionItemDep,
+    command: InspectionItemCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> InspectionItemRead:
+    """Apply a command: `delist` (off the list from `occurred_on`). An item already delisted answers 409."""
+    item = await service.apply_item_command(
+        session, item, command=command, actor=principal
+    )
+    await session.commit()
+    return InspectionItemRead.model_validate(item)
+
+
+@router.get(
+    "/inspection-items/{item_id}/events",
+    response_model=Page[InspectionItemEventRead],
+    responses=problem_responses(InspectionItemNotFound),
+)
+async def list_item_events(
+    item: InspectionItemDep, session: SessionDep, page: PageParamsDep
+) -> Page[InspectionItemEventRead]:
+    """The item's history, oldest first."""
+    return await service.list_item_events(session, item, page=page)
+
+
+@router.post(
+    "/random-inspections",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RandomInspectionRead,
+    responses=problem_responses(),
+)
+async def record_inspection(
+    payload: RandomInspectionCreate, session: SessionDep, response: Response
+) -> RandomInspectionRead:
+    """Record a "双随机、一公开" inspection task, its departments and the list items it covered."""
+    inspection = await service.record_inspection(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/random-inspections/{inspection.id}"
+    return RandomInspectionRead.model_validate(inspection)
+
+
+@router.get(
+    "/random-inspections",
+    response_model=Page[RandomInspectionRead],
+    responses=problem_responses(),
+)
+async def list_inspections(
+    session: SessionDep, filters: RandomInspectionFiltersDep, page: PageParamsDep
+) -> Page[RandomInspectionRead]:
+    """Inspection tasks ordered by creation, filtered by region, agency, joint and year inspected."""
+    return await service.list_inspections(session, filters=filters, page=page)
+
+
+@router.get(
+    "/random-inspections/{inspection_id}",
+    response_model=RandomInspectionRead,
+    responses=problem_responses(RandomInspectionNotFound),
+)
+async def read_inspection(inspection: RandomInspectionDep) -> RandomInspectionRead:
+    """One inspection task."""
+    return RandomInspectionRead.model_validate(inspection)
+
+
+@router.post(
+    "/random-inspections/{inspection_id}/events",
+    response_model=RandomInspectionRead,
+    responses=problem_responses(
+        RandomInspectionNotFound, RandomInspectionTransitionNotAllowed
+    ),
+)
+async def apply_inspection_command(
+    inspection: RandomInspectionDep,
+    command: RandomInspectionCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> RandomInspectionRead:
+    """Apply a command: `publish_results` (一公开). Results already published answer 409."""
+    inspection = await service.apply_inspection_command(
+        session, inspection, command=command, actor=principal
+    )
+    await session.commit()
+    return RandomInspectionRead.model_validate(inspection)
+
+
+@router.get(
+    "/random-inspections/{inspection_id}/events",
+    response_model=Page[RandomInspectionEventRead],
+    responses=problem_responses(RandomInspectionNotFound),
+)
+async def list_inspection_events(
+    inspection: RandomInspectionDep, session: SessionDep, page: PageParamsDep
+) -> Page[RandomInspectionEventRead]:
+    """The inspection's history, oldest first."""
+    return await service.list_inspection_events(session, inspection, page=page)

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from enforcement.agencies.service import require_agency
+from enforcement.instruments.exceptions import (
+    InstrumentNotFound,
+    InstrumentTransitionNotAllowed,
+)
+from enforcement.instruments.models import (
+    InstrumentEvent,
+    InstrumentEventType,
+    InstrumentStatus,
+    SupervisionInstrument,
+)
+from enforcement.instruments.schemas import (
+    Escalate,
+    InstrumentCommand,
+    InstrumentCreate,
+    InstrumentEventRead,
+    InstrumentFilters,
+    InstrumentRead,
+    MarkOverdue,
+    RecordReply,
+    RefuseRectification,
+    VerifyRectification,
+)
+from enforcement.schemas import not_before
+from shared.auth import Principal
+from shared.errors import InvalidInput
+from shared.pagination import Page, PageParams, paginate
+from shared.query import filtered
+
+#: Which status each command requires (domain.md §5).
+ALLOWED_FROM: dict[InstrumentEventType, frozenset[InstrumentStatus]] = {
+    InstrumentEventType.record_reply: frozenset(
+        {InstrumentStatus.issued, InstrumentStatus.overdue}
+    ),
+    InstrumentEventType.verify_rectification: frozenset({InstrumentStatus.replied}),
+    InstrumentEventType.mark_overdue: frozenset({InstrumentStatus.issued}),
+    InstrumentEventType.escalate: frozenset(
+        {InstrumentStatus.issued, InstrumentStatus.overdue}
+    ),
+    InstrumentEventType.refuse_rectification: frozenset({InstrumentStatus.replied}),
+}
+
+
+async def issue_instrument(
+    session: AsyncSession,
+    *,
+    payload: InstrumentCreate,
+    actor: Principal,
+    rectification_days: int,
+) -> SupervisionInstrument:
+    """Issue an instrument in status ``issued``.
+
+    ``due_on`` defaults to ``issued_on`` + ``rectification_days`` calendar days
+    (configurable, default 30; domain.md §5). Raises InvalidInput
+    (``agency_id``; ``follow_up_of`` when it names no instrument, one to another
+    agency, or one issued later).
+    """
+    agency = await require_agency(session, payload.agency_id)
+    if payload.follow_up_of is not None:
+        earlier = await session.get(SupervisionInstrument, payload.follow_up_of)
+        if earlier is None:
+            raise InvalidInput(
+                "follow_up_of names no supervision instrument",
+                field="follow_up_of",
+                code="unknown",
+            )
+        if earlier.agency_id != agency.id:
+            raise InvalidInput(
+                "follow_up_of names an instrument to another agency",
+                field="follow_up_of",
+                code="other_agency",
+            )
+        if earlier.issued_on > payload.issued_on:
+            raise InvalidInput(
+                "follow_up_of names an instrument issued after this one",
+                field="follow_up_of",
+                code="too_late",
+            )
+    instrument = SupervisionInstrument(
+        **payload.model_dump(exclude={"due_on"}),
+        region_code=agency.region_code,
+        due_on=payload.due_on
+        or payload.issued_on + dt.timedelta(days=rectification_days),
+        status=InstrumentStatus.issued,
+        status_changed_on=payload.issued_on,
+    )
+    session.add(instrument)
+    await session.flush()
+    session.add(
+        InstrumentEvent(
+            instrument_id=instrument.id,
+            type=InstrumentEventType.issue,
+            occurred_on=payload.issued_on,
+            actor=actor.subject,
+            data={"kind": str(payload.kind), "due_on": instrument.due_on.isoformat()},
+        )
+    )
+    await session.flush()
+    return instrument
+
+
+async def get_instrument(
+    session: AsyncSession, instrument_id: uuid.UUID
+) -> SupervisionInstrument:
+    """Raises InstrumentNotFound."""
+    instrument = await session.get(SupervisionInstrument, instrument_id)
+    if instrument is None:
+        raise InstrumentNotFound(f"No supervision instrument {instrument_id}")
+    return instrument
+
+
+async def list_instruments(
+    session: AsyncSession, *, filters: InstrumentFilters, page: PageParams
+) -> Page[InstrumentRead]:
+    stmt = filtered(
+        select(SupervisionInstrument),
+        SupervisionInstrument,
+        filters,
+        year_column=SupervisionInstrument.issued_on,
+    )
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=SupervisionInstrument,
+        to_item=InstrumentRead.model_validate,
+    )
+
+
+async def apply_command(
+    session: AsyncSession,
+    instrument: SupervisionInstrument,
+    *,
+    command: InstrumentCommand,
+    actor: Principal,
+) -> SupervisionInstrument:
+    """Move an instrument through its lifecycle (domain.md §5).
+
+    ``record_reply``: issued | overdue → replied; ``verify_rectification``:
+    replied → rectified; ``mark_overdue``: issued → overdue, only once the due
+    date has passed; ``escalate``: issued | overdue → escalated;
+    ``refuse_rectification``: replied → issued (the bureau sends the reply back).
+    Raises InstrumentTransitionNotAllowed (409) from any other status, and
+    InvalidInput (``occurred_on``) for a date before the previous step or, for
+    ``mark_overdue``, on or before ``due_on``.
+    """
+    if instrument.status not in ALLOWED_FROM[command.type]:
+        allowed = ", ".join(sorted(ALLOWED_FROM[command.type]))
+        raise InstrumentTransitionNotAllowed(
+            f"{command.type} needs status {allowed}; the instrument is {instrument.status}",
+            current_status=str(instrument.status),
+        )
+    not_before(
+        command.occurred_on,
+        instrument.status_changed_on,
+        field="occurred_on",
+        what="the previous step",
+    )
+    data: dict[str, object] = {}
+    match command:
+        case RecordReply(reply=reply):
+            instrument.status = InstrumentStatus.replied
+            instrument.reply = reply
+            instrument.replied_on = command.occurred_on
+        case VerifyRectification():
+            instrument.status = InstrumentStatus.rectified
+            instrument.rectified_on = command.occurred_on
+        case MarkOverdue():
+            if command.occurred_on <= instrument.due_on:
+                raise InvalidInput(
+                    f"the rectification is due on {instrument.due_on}; it is not overdue on {command.occurred_on}",
+                    field="occurred_on",
+                    code="not_yet_due",
+                )
+            instrument.status = InstrumentStatus.overdue
+        case Escalate(measure=measure):
+            instrument.status = InstrumentStatus.escalated
+            instrument.escalation_measure = measure
+            data = {"measure": str(measure)}
+        case RefuseRectification(reason=reason, due_on=due_on):
+            instrument.status = InstrumentStatus.issued
+            data = {"reason": reason}
+            if due_on is not None:
+                instrument.due_on = due_on
+                data["due_on"] = due_on.isoformat()
+    instrument.status_changed_on = command.occurred_on
+    session.add(
+        InstrumentEvent(
+            instrument_id=instrument.id,
+            type=command.type,
+            occurred_on=command.occurred_on,
+            actor=actor.subject,
+            data=data,
+        )
+    )
+    await session.flush()
+    return instrument
+
+
+async def list_events(
+    session: AsyncSession, instrument: SupervisionInstrument, *, page: PageParams
+) -> Page[InstrumentEventRead]:
+    stmt = select(InstrumentEvent).where(InstrumentEvent.instrument_id == instrument.id)
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=InstrumentEvent,
+        to_item=InstrumentEventRead.model_validate,
+    )

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from enforcement.db import SessionDep
+from enforcement.judgment_performances.models import JudgmentPerformance
+from enforcement.judgment_performances.schemas import JudgmentPerformanceFilters
+from enforcement.judgment_performances.service import get_performance
+
+
+async def _performance(
+    session: SessionDep, performance_id: uuid.UUID
+) -> JudgmentPerformance:
+    return await get_performance(session, performance_id)
+
+
+JudgmentPerformanceDep = Annotated[JudgmentPerformance, Depends(_performance)]
+JudgmentPerformanceFiltersDep = Annotated[JudgmentPerformanceFilters, Query()]

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.db import SessionDep
+from enforcement.judgment_performances import service
+from enforcement.judgment_performances.dependencies import (
+    JudgmentPerformanceDep,
+    JudgmentPerformanceFiltersDep,
+)
+from enforcement.judgment_performances.exceptions import (
+    JudgmentPerformanceNotFound,
+    JudgmentPerformanceTransitionNotAllowed,
+)
+from enforcement.judgment_performances.schemas import (
+    JudgmentPerformanceCommand,
+    JudgmentPerformanceCreate,
+    JudgmentPerformanceEventRead,
+    JudgmentPerformanceRead,
+)
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/judgment-performances", tags=["judgment performance"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JudgmentPerformanceRead,
+    responses=problem_responses(),
+)
+async def record_performance(
+    payload: JudgmentPerformanceCreate, session: SessionDep, response: Response
+) -> JudgmentPerformanceRead:
+    """Record an agency's unperformed effective judgment (生效裁判履行监督)."""
+    performance = await service.record_performance(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/judgment-performances/{performance.id}"
+    return JudgmentPerformanceRead.model_validate(performance)
+
+
+@router.get(
+    "", response_model=Page[JudgmentPerformanceRead], responses=problem_responses()
+)
+async def list_performances(
+    session: SessionDep, filters: JudgmentPerformanceFiltersDep, page: PageParamsDep
+) -> Page[JudgmentPerformanceRead]:
+    """Items ordered by creation, filtered by region, agency, rectification and year found."""
+    return await service.list_performances(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{performance_id}",
+    response_model=JudgmentPerformanceRead,
+    responses=problem_responses(JudgmentPerformanceNotFound),
+)
+async def read_performance(
+    performance: JudgmentPerformanceDep,
+) -> JudgmentPerformanceRead:
+    """One judgment performance item."""
+    return JudgmentPerformanceRead.model_validate(performance)
+
+
+@router.post(
+    "/{performance_id}/events",
+    response_model=JudgmentPerformanceRead,
+    responses=problem_responses(
+        JudgmentPerformanceNotFound, JudgmentPerformanceTransitionNotAllowed
+    ),
+)
+async def apply_performance_command(
+    performance: JudgmentPerformanceDep,
+    command: JudgmentPerformanceCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> JudgmentPerformanceRead:
+    """Apply a command: `rectify` (the agency performed the judgment). Already rectified answers 409."""
+    performance = await service.apply_command(
+        session, performance, command=command, actor=principal
+    )
+    await session.commit()
+    return JudgmentPerformanceRead.model_validate(performance)
+
+
+@router.get(
+    "/{performance_id}/events",
+    response_model=Page[JudgmentPerformanceEventRead],
+    responses=problem_responses(JudgmentPerformanceNotFound),
+)
+async def list_performance_events(
+    performance: JudgmentPerformanceDep, session: SessionDep, page: PageParamsDep
+) -> Page[JudgmentPerformanceEventRead]:
+    """The item's history, oldest first."""
+    return await service.list_events(session, performance, page=page)

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from enforcement.agencies.service import require_agency
+from enforcement.judgment_performances.exceptions import (
+    JudgmentPerformanceNotFound,
+    JudgmentPerformanceTransitionNotAllowed,
+)
+from enforcement.judgment_performances.models import (
+    JudgmentPerformance,
+    JudgmentPerformanceEvent,
+)
+from enforcement.judgment_performances.schemas import (
+    JudgmentPerformanceCommand,
+    JudgmentPerformanceCreate,
+    JudgmentPerformanceEventRead,
+    JudgmentPerformanceFilters,
+    JudgmentPerformanceRead,
+)
+from enforcement.schemas import not_before
+from shared.auth import Principal
+from shared.pagination import Page, PageParams, paginate
+from shared.query import year_bounds
+
+
+async def record_performance(
+    session: AsyncSession, *, payload: JudgmentPerformanceCreate
+) -> JudgmentPerformance:
+    """Record an agency's unperformed judgment. Raises InvalidInput (``agency_id``)."""
+    agency = await require_agency(session, payload.agency_id)
+    performance = JudgmentPerformance(
+        **payload.model_dump(), region_code=agency.region_code
+    )
+    session.add(performance)
+    await session.flush()
+    return performance
+
+
+async def get_performance(
+    session: AsyncSession, performance_id: uuid.UUID
+) -> JudgmentPerformance:
+    """Raises JudgmentPerformanceNotFound."""
+    performance = await session.get(JudgmentPerformance, performance_id)
+    if performance is None:
+        raise JudgmentPerformanceNotFound(
+            f"No judgment performance item {performance_id}"
+        )
+    return performance
+
+
+async def list_performances(
+    session: AsyncSession, *, filters: JudgmentPerformanceFilters, page: PageParams
+) -> Page[JudgmentPerformanceRead]:
+    stmt = select(JudgmentPerformance)
+    if filters.region_code:
+        stmt = stmt.where(JudgmentPerformance.region_code == filters.region_code)
+    if filters.agency_id:
+        stmt = stmt.where(JudgmentPerformance.agency_id == filters.agency_id)
+    if filters.rectified is not None:
+        rectified = JudgmentPerformance.rectified_on.is_not(None)
+        stmt = stmt.where(rectified if filters.rectified else ~rectified)
+    if filters.year:
+        start, end = year_bounds(filters.year)
+        stmt = stmt.where(JudgmentPerformance.found_on.between(start, end))
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=JudgmentPerformance,
+        to_item=JudgmentPerformanceRead.model_validate,
+    )
+
+
+async def apply_command(
+    session: AsyncSession,
+    performance: JudgmentPerformance,
+    *,
+    command: JudgmentPerformanceCommand,
+    actor: Principal,
+) -> JudgmentPerformance:
+    """``rectify``: the agency performed the judgment on ``occurred_on``.
+
+    Raises JudgmentPerformanceTransitionNotAllowed (409) when already rectified and
+    InvalidInput (``occurred_on``) for a date before ``found_on``.
+    """
+    if performance.rectified_on is not None:
+        raise JudgmentPerformanceTransitionNotAllowed(
+            f"The judgment was performed on {performance.rectified_on}",
+            current_status="rectified",
+        )
+    not_before(
+        command.occurred_on, performance.found_on, field="occurred_on", what="found_on"
+    )
+    performance.rectified_on = command.occurred_on
+    session.add(
+        JudgmentPerformanceEvent(
+            performance_id=performance.id,
+            type=command.type,
+            occurred_on=command.occurred_on,
+            actor=actor.subject,
+            data={},
+        )
+    )
+    await session.flush()
+    return performance
+
+
+async def list_events(
+    session: AsyncSession, performance: JudgmentPerformance, *, page: PageParams
+) -> Page[JudgmentPerformanceEventRead]:
+    stmt = select(JudgmentPerformanceEvent).where(
+        JudgmentPerformanceEvent.performance_id == performance.id
+    )
+    return await paginate(
+        session,
+        stmt,
+        page,
+        model=JudgmentPerformanceEvent,
+        to_item=JudgmentPerformanceEventRead.model_validate,
+    )

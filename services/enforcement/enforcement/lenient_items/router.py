@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.db import SessionDep
+from enforcement.lenient_items import service
+from enforcement.lenient_items.dependencies import LenientItemDep, LenientItemFiltersDep
+from enforcement.lenient_items.exceptions import LenientItemNotFound
+from enforcement.lenient_items.schemas import LenientItemCreate, LenientItemRead
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(
+    prefix="/lenient-enforcement-list-items", tags=["lenient enforcement lists"]
+)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LenientItemRead,
+    responses=problem_responses(),
+)
+async def add_item(
+    payload: LenientItemCreate, session: SessionDep, response: Response
+) -> LenientItemRead:
+    """Add an item to an agency's lenient enforcement list (免罚清单): no_penalty (不予处罚),
+    exempt (免予处罚), lighter (从轻) or reduced (减轻)."""
+    item = await service.add_item(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/lenient-enforcement-list-items/{item.id}"
+    return LenientItemRead.model_validate(item)
+
+
+@router.get("", response_model=Page[LenientItemRead], responses=problem_responses())
+async def list_items(
+    session: SessionDep, filters: LenientItemFiltersDep, page: PageParamsDep
+) -> Page[LenientItemRead]:
+    """List items ordered by creation, filtered by region, agency, measure and year effective."""
+    return await service.list_items(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{item_id}",
+    response_model=LenientItemRead,
+    responses=problem_responses(LenientItemNotFound),
+)
+async def read_item(item: LenientItemDep) -> LenientItemRead:
+    """One list item."""
+    return LenientItemRead.model_validate(item)

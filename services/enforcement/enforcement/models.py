@@ -1,0 +1,49 @@
+"""Every table of the enforcement service, so that ``Base.metadata`` is complete."""
+
+from enforcement.agencies.models import EnforcementAgency
+from enforcement.campaigns.models import ProblemClue, ProblemClueEvent, SpecialCampaign
+from enforcement.case_file_reviews.models import CaseFileReview
+from enforcement.db import Base
+from enforcement.inspections.models import (
+    InspectionItem,
+    InspectionItemEvent,
+    RandomInspection,
+    RandomInspectionAgency,
+    RandomInspectionEvent,
+    RandomInspectionItem,
+)
+from enforcement.instruments.models import InstrumentEvent, SupervisionInstrument
+from enforcement.judgment_performances.models import (
+    JudgmentPerformance,
+    JudgmentPerformanceEvent,
+)
+from enforcement.lenient_items.models import LenientEnforcementListItem
+from enforcement.officers.models import Officer, OfficerEvent
+from enforcement.social_supervisors.models import SocialSupervisor
+from enforcement.teams.models import ComprehensiveEnforcementTeam, TeamEvent, TeamMember
+
+__all__ = [
+    "Base",
+    "CaseFileReview",
+    "ComprehensiveEnforcementTeam",
+    "EnforcementAgency",
+    "InspectionItem",
+    "InspectionItemEvent",
+    "InstrumentEvent",
+    "JudgmentPerformance",
+    "JudgmentPerformanceEvent",
+    "LenientEnforcementListItem",
+    "Officer",
+    "OfficerEvent",
+    "ProblemClue",
+    "ProblemClueEvent",
+    "RandomInspection",
+    "RandomInspectionAgency",
+    "RandomInspectionEvent",
+    "RandomInspectionItem",
+    "SocialSupervisor",
+    "SpecialCampaign",
+    "SupervisionInstrument",
+    "TeamEvent",
+    "TeamMember",
+]

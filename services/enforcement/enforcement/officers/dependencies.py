@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from enforcement.db import SessionDep
+from enforcement.officers.models import Officer
+from enforcement.officers.schemas import OfficerFilters
+from enforcement.officers.service import get_officer
+
+
+async def _officer(session: SessionDep, officer_id: uuid.UUID) -> Officer:
+    return await get_officer(session, officer_id)
+
+
+OfficerDep = Annotated[Officer, Depends(_officer)]
+OfficerFiltersDep = Annotated[OfficerFilters, Query()]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.db import SessionDep
+from enforcement.officers import service
+from enforcement.officers.dependencies import OfficerDep, OfficerFiltersDep
+from enforcement.officers.exceptions import (
+    CertificateNumberTaken,
+    OfficerNotFound,
+    OfficerTransitionNotAllowed,
+)
+from enforcement.officers.schemas import (
+    OfficerCommand,
+    OfficerCreate,
+    OfficerEventRead,
+    OfficerRead,
+)
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/officers", tags=["officers"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OfficerRead,
+    responses=problem_responses(CertificateNumberTaken),
+)
+async def create_officer(
+    payload: OfficerCreate, session: SessionDep, response: Response
+) -> OfficerRead:
+    """Register an enforcement officer (执法人员) of an agency with the certificate (执法证).
+    A certificate number held by another officer answers 409."""
+    officer = await service.create_officer(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/officers/{officer.id}"
+    return OfficerRead.model_validate(officer)
+
+
+@router.get("", response_model=Page[OfficerRead], responses=problem_responses())
+async def list_officers(
+    session: SessionDep, filters: OfficerFiltersDep, page: PageParamsDep
+) -> Page[OfficerRead]:
+    """Officers ordered by creation, filtered by region, agency, training and year hired."""
+    return await service.list_officers(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{officer_id}",
+    response_model=OfficerRead,
+    responses=problem_responses(OfficerNotFound),
+)
+async def read_officer(officer: OfficerDep) -> OfficerRead:
+    """One officer."""
+    return OfficerRead.model_validate(officer)
+
+
+@router.post(
+    "/{officer_id}/events",
+    response_model=OfficerRead,
+    responses=problem_responses(OfficerNotFound, OfficerTransitionNotAllowed),
+)
+async def apply_officer_command(
+    officer: OfficerDep,
+    command: OfficerCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> OfficerRead:
+    """Apply a command: `record_training` (the newly hired officer's training is done).
+    A training already recorded answers 409."""
+    officer = await service.apply_command(
+        session, officer, command=command, actor=principal
+    )
+    await session.commit()
+    return OfficerRead.model_validate(officer)
+
+
+@router.get(
+    "/{officer_id}/events",
+    response_model=Page[OfficerEventRead],
+    responses=problem_responses(OfficerNotFound),
+)
+async def list_officer_events(
+    officer: OfficerDep, session: SessionDep, page: PageParamsDep
+) -> Page[OfficerEventRead]:
+    """The officer's history, oldest first."""
+    return await service.list_events(session, officer, page=page)

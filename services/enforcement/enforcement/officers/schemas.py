@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from enforcement.officers.models import OfficerEventType
+from enforcement.schemas import RegionCode, Year, not_before
+
+
+class OfficerCreate(BaseModel):
+    """An officer joins one agency; the region is taken from it.
+
+    ``training_completed_on`` may be given when the newly hired officer's training
+    (新增执法人员法律学习) is already done; otherwise use the ``record_training`` command.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    agency_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=100, examples=["王某某"])
+    certificate_number: str = Field(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[0-9A-Za-z-]+$",
+        description="Enforcement certificate (执法证) number.",
+    )
+    certificate_valid_until: dt.date = Field(
+        description="Last day the certificate is valid."
+    )
+    hired_on: dt.date
+    training_completed_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> OfficerCreate:
+        not_before(
+            self.training_completed_on,
+            self.hired_on,
+            field="training_completed_on",
+            what="hired_on",
+        )
+        return self
+
+
+class OfficerRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    region_code: str
+    name: str
+    certificate_number: str
+    certificate_valid_until: dt.date
+    hired_on: dt.date
+    training_completed_on: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class OfficerFilters(BaseModel):
+    region_code: RegionCode | None = None
+    agency_id: uuid.UUID | None = None
+    trained: bool | None = Field(
+        default=None, description="Whether the training is recorded."
+    )
+    year: Year | None = Field(default=None, description="Hired in this year.")
+
+
+class RecordTraining(BaseModel):
+    """The officer completed the training for newly hired officers on ``occurred_on``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[OfficerEventType.record_training]
+    occurred_on: dt.date
+
+
+OfficerCommand = Annotated[RecordTraining, Field(discriminator="type")]
+
+
+class OfficerEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    officer_id: uuid.UUID
+    type: OfficerEventType
+    occurred_on: dt.date
+    actor: str
+    data: dict[str, Any]
+    created_at: dt.datetime

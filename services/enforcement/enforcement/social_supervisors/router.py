@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.db import SessionDep
+from enforcement.social_supervisors import service
+from enforcement.social_supervisors.dependencies import (
+    SupervisorDep,
+    SupervisorFiltersDep,
+)
+from enforcement.social_supervisors.exceptions import SupervisorNotFound
+from enforcement.social_supervisors.schemas import SupervisorCreate, SupervisorRead
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(prefix="/social-supervisors", tags=["social supervisors"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SupervisorRead,
+    responses=problem_responses(),
+)
+async def appoint_supervisor(
+    payload: SupervisorCreate, session: SessionDep, response: Response
+) -> SupervisorRead:
+    """Appoint a social supervisor (社会监督员) for a term."""
+    supervisor = await service.appoint_supervisor(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/social-supervisors/{supervisor.id}"
+    return SupervisorRead.model_validate(supervisor)
+
+
+@router.get("", response_model=Page[SupervisorRead], responses=problem_responses())
+async def list_supervisors(
+    session: SessionDep, filters: SupervisorFiltersDep, page: PageParamsDep
+) -> Page[SupervisorRead]:
+    """Social supervisors ordered by creation, filtered by region, enterprise relation and year appointed."""
+    return await service.list_supervisors(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{supervisor_id}",
+    response_model=SupervisorRead,
+    responses=problem_responses(SupervisorNotFound),
+)
+async def read_supervisor(supervisor: SupervisorDep) -> SupervisorRead:
+    """One social supervisor."""
+    return SupervisorRead.model_validate(supervisor)

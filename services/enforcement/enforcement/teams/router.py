@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from enforcement.db import SessionDep
+from enforcement.teams import service
+from enforcement.teams.dependencies import TeamDep, TeamFiltersDep
+from enforcement.teams.exceptions import TeamNotFound, TeamTransitionNotAllowed
+from enforcement.teams.schemas import TeamCommand, TeamCreate, TeamEventRead, TeamRead
+from shared.auth import PrincipalDep
+from shared.errors import problem_responses
+from shared.pagination import Page, PageParamsDep
+
+router = APIRouter(
+    prefix="/comprehensive-enforcement-teams", tags=["comprehensive enforcement teams"]
+)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TeamRead,
+    responses=problem_responses(),
+)
+async def create_team(
+    payload: TeamCreate, session: SessionDep, response: Response
+) -> TeamRead:
+    """Register a comprehensive enforcement team (综合执法队伍) and its member agencies."""
+    team = await service.create_team(session, payload=payload)
+    await session.commit()
+    response.headers["Location"] = f"/api/v1/comprehensive-enforcement-teams/{team.id}"
+    return TeamRead.model_validate(team)
+
+
+@router.get("", response_model=Page[TeamRead], responses=problem_responses())
+async def list_teams(
+    session: SessionDep, filters: TeamFiltersDep, page: PageParamsDep
+) -> Page[TeamRead]:
+    """Teams ordered by creation, filtered by region, member agency and a year in which they existed."""
+    return await service.list_teams(session, filters=filters, page=page)
+
+
+@router.get(
+    "/{team_id}", response_model=TeamRead, responses=problem_responses(TeamNotFound)
+)
+async def read_team(team: TeamDep) -> TeamRead:
+    """One team with its member agencies."""
+    return TeamRead.model_validate(team)
+
+
+@router.post(
+    "/{team_id}/events",
+    response_model=TeamRead,
+    responses=problem_responses(TeamNotFound, TeamTransitionNotAllowed),
+)
+async def apply_team_command(
+    team: TeamDep, command: TeamCommand, session: SessionDep, principal: PrincipalDep
+) -> TeamRead:
+    """Apply a lifecycle command: `dissolve` (the team ceases to exist on `occurred_on`).
+    A team already dissolved answers 409."""
+    team = await service.apply_command(session, team, command=command, actor=principal)
+    await session.commit()
+    return TeamRead.model_validate(team)
+
+
+@router.get(
+    "/{team_id}/events",
+    response_model=Page[TeamEventRead],
+    responses=problem_responses(TeamNotFound),
+)
+async def list_team_events(
+    team: TeamDep, session: SessionDep, page: PageParamsDep
+) -> Page[TeamEventRead]:
+    """The team's history, oldest first."""
+    return await service.list_events(session, team, page=page)
