@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.db import sqlite_url
-from shared.settings import ServiceSettings
+from shared.service import DataServiceSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DataServiceSettings):
     """Attributes:
-    database_url: SQLAlchemy async URL; default an SQLite file ``<data_dir>/enforcement.sqlite3``.
     rectification_days: calendar days an agency has to rectify after a supervision
         instrument is issued, when the instrument names no due date (configurable,
         default 30; domain.md §5, cf. 山东省行政执法监督条例 Art. 28).
@@ -26,7 +23,8 @@ class Settings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="ENFORCEMENT_")
 
-    database_url: str | None = None
+    service_name: ClassVar[str] = "enforcement"
+
     rectification_days: int = Field(default=30, ge=1, le=366)
     grade_excellent_min: Decimal = Field(default=Decimal(90), ge=0, le=100)
     grade_good_min: Decimal = Field(default=Decimal(80), ge=0, le=100)
@@ -37,12 +35,3 @@ class Settings(ServiceSettings):
         if not self.grade_pass_min <= self.grade_good_min <= self.grade_excellent_min:
             raise ValueError("grade thresholds must satisfy pass <= good <= excellent")
         return self
-
-    @property
-    def effective_database_url(self) -> str:
-        return self.database_url or sqlite_url(self.data_dir, "enforcement")
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

@@ -1,0 +1,135 @@
+"""What the three data services share in their shape: settings with a database URL,
+the app factory with its lifespan, and the Alembic environment.
+
+Each service's ``config.py``, ``main.py`` and ``migrations/env.py`` name their own
+settings, router and metadata and call into this module (``shared[db]`` extra).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
+
+from shared.db import (
+    create_engine,
+    database_check,
+    install_database,
+    install_db_problem_handlers,
+    is_sqlite,
+    sqlite_url,
+)
+from shared.defaults import install_service_defaults
+from shared.settings import ServiceSettings
+
+
+class DataServiceSettings(ServiceSettings):
+    """Settings of a service that owns a database.
+
+    Attributes:
+        database_url: SQLAlchemy async URL (``postgresql+asyncpg://...`` in production);
+            default the SQLite file ``<data_dir>/<service_name>.sqlite3``.
+    """
+
+    service_name: ClassVar[str]
+
+    database_url: str | None = None
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or sqlite_url(self.data_dir, self.service_name)
+
+
+def create_data_service_app(
+    settings: DataServiceSettings,
+    *,
+    title: str,
+    description: str,
+    api_router: APIRouter,
+    alembic_ini: Path,
+) -> FastAPI:
+    """A data service's app: the lifespan owns the engine; the defaults, a readiness check
+    (database answers, schema at the migrations' head) and the v1 router are installed."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.effective_database_url)
+        install_database(app.state, engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title=title, version="1.0.0", lifespan=lifespan, description=description
+    )
+    app.state.settings = settings
+    app.state.cursor_secret = settings.cursor_secret.get_secret_value().encode()
+    install_service_defaults(
+        app,
+        settings,
+        service=settings.service_name,
+        checks={"database": database_check(alembic_ini)},
+    )
+    install_db_problem_handlers(app)
+    app.include_router(api_router)
+    return app
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Render the project's column types as their plain SQL type: revisions never import app code."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
+def run_migrations(metadata: MetaData, *, default_url: Callable[[], str]) -> None:
+    """The body of every service's ``migrations/env.py``.
+
+    The URL is, in order: ``config.attributes["database_url"]`` (tests), ``-x
+    database_url=...``, then ``default_url()`` (the service's settings). SQLite gets
+    batch mode so that ALTERs recreate tables with their named constraints.
+    """
+    from alembic import context
+
+    config = context.config
+    url = str(
+        config.attributes.get("database_url")
+        or context.get_x_argument(as_dictionary=True).get("database_url")
+        or default_url()
+    )
+    options: dict[str, Any] = {
+        "target_metadata": metadata,
+        "compare_type": True,
+        "render_item": _render_item,
+        "render_as_batch": is_sqlite(url),
+    }
+
+    if context.is_offline_mode():
+        context.configure(url=url, literal_binds=True, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def run_sync(connection: Connection) -> None:
+        context.configure(connection=connection, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_online() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                await connection.run_sync(run_sync)
+                await connection.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run_online())
