@@ -183,22 +183,47 @@ def _field_path(loc: Sequence[str | int]) -> tuple[str, str]:
     return str(location), ".".join(str(p) for p in rest)
 
 
+#: Longest field path and message a problem repeats: the path may hold client-chosen keys.
+MAX_FIELD_CHARS = 100
+MAX_MESSAGE_CHARS = 300
+MAX_FIELD_PROBLEMS = 50
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    """Pydantic's message, minus any part that repeats the client's input."""
+    kind = err.get("type")
+    ctx = err.get("ctx") or {}
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        expected = ctx.get("expected_tags")
+        return (
+            f"Unknown value; expected one of: {expected}"
+            if expected
+            else "Unknown or missing value"
+        )
+    if kind == "json_invalid":
+        return "The body is not valid JSON"
+    if kind == "extra_forbidden":
+        return "Unknown field"
+    return str(err.get("msg", "invalid"))[:MAX_MESSAGE_CHARS]
+
+
 def validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
     problems = []
     for err in exc.errors():
         location, field = _field_path(err.get("loc", ()))
-        if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        kind = str(err.get("type", "invalid"))
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
             # The discriminator itself is the field at fault (e.g. a command's `type`).
             tag = str(err.get("ctx", {}).get("discriminator", "")).strip("'\"")
             field = f"{field}.{tag}" if field else tag
-        # Discriminated unions add the tag to the path (`events.resolve.agreement`);
-        # keep it: it tells the client which command variant was checked.
+        if kind == "json_invalid":
+            field = ""  # pydantic puts a character offset here
         problems.append(
             FieldProblem(
-                field=field or location,
+                field=(field or location)[:MAX_FIELD_CHARS],
                 location=location,
-                message=str(err.get("msg", "invalid")),
-                code=str(err.get("type", "invalid")),
+                message=_message(err),
+                code=kind,
             )
         )
     return problems
@@ -221,8 +246,11 @@ async def _problem_error_handler(request: Request, exc: Exception) -> JSONRespon
 
 async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = validation_problems(exc)
-    fields = ", ".join(sorted({p.field for p in problems}))
+    problems = validation_problems(exc)[:MAX_FIELD_PROBLEMS]
+    names = sorted({p.field for p in problems})
+    fields = ", ".join(names[:10]) + (
+        f" and {len(names) - 10} more" if len(names) > 10 else ""
+    )
     return problem_response(
         request,
         status=422,

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
@@ -27,6 +27,7 @@ from shared.db import (
     sqlite_url,
 )
 from shared.defaults import install_service_defaults
+from shared.guard import request_guard
 from shared.settings import ServiceSettings
 
 
@@ -36,11 +37,14 @@ class DataServiceSettings(ServiceSettings):
     Attributes:
         database_url: SQLAlchemy async URL (``postgresql+asyncpg://...`` in production);
             default the SQLite file ``<data_dir>/<service_name>.sqlite3``.
+        max_body_bytes: largest request body accepted (bytes, default 1 MiB); larger
+            answers 413.
     """
 
     service_name: ClassVar[str]
 
     database_url: str | None = None
+    max_body_bytes: int = 1024 * 1024
 
     @property
     def effective_database_url(self) -> str:
@@ -68,7 +72,10 @@ def create_data_service_app(
             await engine.dispose()
 
     app = FastAPI(
-        title=title, version="1.0.0", lifespan=lifespan, description=description
+        title=title,
+        version="1.0.0",
+        lifespan=lifespan,
+        description=description,
     )
     app.state.settings = settings
     app.state.cursor_secret = settings.cursor_secret.get_secret_value().encode()
@@ -77,9 +84,10 @@ def create_data_service_app(
         settings,
         service=settings.service_name,
         checks={"database": database_check(alembic_ini)},
+        max_body_bytes=settings.max_body_bytes,
     )
     install_db_problem_handlers(app)
-    app.include_router(api_router)
+    app.include_router(api_router, dependencies=[Depends(request_guard)])
     return app
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enforcement.campaigns.models import ProblemClueEventType
 from enforcement.schemas import RegionCode, Year
+from shared.types import CaseDate, PastDate
 
 
 class CampaignCreate(BaseModel):
@@ -19,7 +20,7 @@ class CampaignCreate(BaseModel):
         max_length=300,
         examples=["道路交通安全和运输执法领域突出问题专项整治"],
     )
-    started_on: dt.date
+    started_on: CaseDate
 
 
 class CampaignRead(BaseModel):
@@ -45,7 +46,7 @@ class ProblemClueCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     agency_id: uuid.UUID
-    found_on: dt.date = Field(description="On or after the campaign's start.")
+    found_on: CaseDate = Field(description="On or after the campaign's start.")
     description: str = Field(min_length=1, max_length=4000)
 
 
@@ -78,7 +79,7 @@ class Rectify(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[ProblemClueEventType.rectify]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 ProblemClueCommand = Annotated[Rectify, Field(discriminator="type")]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enforcement.case_file_reviews.models import ReviewGrade
 from enforcement.schemas import RegionCode, Year
+from shared.types import CaseDate
 
 
 class GradeThresholds(NamedTuple):
@@ -28,7 +29,7 @@ class ReviewCreate(BaseModel):
     case_reference: str = Field(
         min_length=1, max_length=100, examples=["通市监处罚〔2023〕15号"]
     )
-    reviewed_on: dt.date
+    reviewed_on: CaseDate
     reviewer: str = Field(min_length=1, max_length=100)
     total_score: Decimal = Field(
         ge=0, le=100, decimal_places=1, description="Points out of 100, one decimal."

@@ -11,6 +11,7 @@ from enforcement.inspections.models import (
     RandomInspectionEventType,
 )
 from enforcement.schemas import RegionCode, Year, not_before
+from shared.types import CaseDate, PastDate
 
 
 class InspectionItemCreate(BaseModel):
@@ -26,8 +27,8 @@ class InspectionItemCreate(BaseModel):
     name: str = Field(
         min_length=1, max_length=300, examples=["食品经营许可事项的监督检查"]
     )
-    listed_on: dt.date
-    delisted_on: dt.date | None = Field(
+    listed_on: CaseDate
+    delisted_on: CaseDate | None = Field(
         default=None, description="First day the item is no longer on the list."
     )
 
@@ -67,7 +68,7 @@ class Delist(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[InspectionItemEventType.delist]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 InspectionItemCommand = Annotated[Delist, Field(discriminator="type")]
@@ -95,7 +96,7 @@ class RandomInspectionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    inspected_on: dt.date
+    inspected_on: CaseDate
     lead_agency_id: uuid.UUID
     participating_agency_ids: list[uuid.UUID] = Field(
         default_factory=list,
@@ -106,7 +107,7 @@ class RandomInspectionCreate(BaseModel):
     entities_inspected: int = Field(
         ge=0, le=1_000_000, description="Market entities inspected."
     )
-    results_published_on: dt.date | None = Field(
+    results_published_on: CaseDate | None = Field(
         default=None,
         description="Date the results were made public; otherwise use `publish_results`.",
     )
@@ -155,7 +156,7 @@ class PublishResults(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[RandomInspectionEventType.publish_results]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 RandomInspectionCommand = Annotated[PublishResults, Field(discriminator="type")]

@@ -13,6 +13,7 @@ from enforcement.instruments.models import (
     InstrumentStatus,
 )
 from enforcement.schemas import RegionCode, Year, not_before
+from shared.types import CaseDate, PastDate
 
 
 class InstrumentCreate(BaseModel):
@@ -32,8 +33,8 @@ class InstrumentCreate(BaseModel):
     required_actions: str = Field(
         min_length=1, max_length=8000, description="What the agency must rectify."
     )
-    issued_on: dt.date
-    due_on: dt.date | None = Field(
+    issued_on: CaseDate
+    due_on: CaseDate | None = Field(
         default=None, description="Rectification due date; default issued_on + 30 days."
     )
     follow_up_of: uuid.UUID | None = Field(
@@ -87,7 +88,7 @@ class RecordReply(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[InstrumentEventType.record_reply]
-    occurred_on: dt.date
+    occurred_on: PastDate
     reply: str = Field(min_length=1, max_length=8000)
 
 
@@ -97,7 +98,7 @@ class VerifyRectification(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[InstrumentEventType.verify_rectification]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 class MarkOverdue(BaseModel):
@@ -106,7 +107,7 @@ class MarkOverdue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[InstrumentEventType.mark_overdue]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 class Escalate(BaseModel):
@@ -116,7 +117,7 @@ class Escalate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[InstrumentEventType.escalate]
-    occurred_on: dt.date
+    occurred_on: PastDate
     measure: EscalationMeasure
 
 
@@ -126,9 +127,9 @@ class RefuseRectification(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[InstrumentEventType.refuse_rectification]
-    occurred_on: dt.date
+    occurred_on: PastDate
     reason: str = Field(min_length=1, max_length=4000)
-    due_on: dt.date | None = Field(
+    due_on: CaseDate | None = Field(
         default=None, description="New rectification due date; default unchanged."
     )
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enforcement.judgment_performances.models import JudgmentPerformanceEventType
 from enforcement.schemas import RegionCode, Year
+from shared.types import CaseDate, PastDate
 
 
 class JudgmentPerformanceCreate(BaseModel):
@@ -22,7 +23,7 @@ class JudgmentPerformanceCreate(BaseModel):
         description="Court case number.",
         examples=["(2022)鄂1222行初15号"],
     )
-    found_on: dt.date = Field(
+    found_on: CaseDate = Field(
         description="Date supervision found the judgment unperformed."
     )
 
@@ -56,7 +57,7 @@ class Rectify(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[JudgmentPerformanceEventType.rectify]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 JudgmentPerformanceCommand = Annotated[Rectify, Field(discriminator="type")]

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enforcement.lenient_items.models import LenientMeasure
 from enforcement.schemas import RegionCode, Year
+from shared.types import CaseDate
 
 
 class LenientItemCreate(BaseModel):
@@ -24,7 +25,7 @@ class LenientItemCreate(BaseModel):
         max_length=2000,
         examples=["《中华人民共和国行政处罚法》第三十三条第一款"],
     )
-    effective_on: dt.date
+    effective_on: CaseDate
 
 
 class LenientItemRead(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enforcement.officers.models import OfficerEventType
 from enforcement.schemas import RegionCode, Year, not_before
+from shared.types import CaseDate, PastDate
 
 
 class OfficerCreate(BaseModel):
@@ -27,11 +28,11 @@ class OfficerCreate(BaseModel):
         pattern=r"^[0-9A-Za-z-]+$",
         description="Enforcement certificate (执法证) number.",
     )
-    certificate_valid_until: dt.date = Field(
+    certificate_valid_until: CaseDate = Field(
         description="Last day the certificate is valid."
     )
-    hired_on: dt.date
-    training_completed_on: dt.date | None = None
+    hired_on: CaseDate
+    training_completed_on: CaseDate | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> OfficerCreate:
@@ -75,7 +76,7 @@ class RecordTraining(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[OfficerEventType.record_training]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 OfficerCommand = Annotated[RecordTraining, Field(discriminator="type")]

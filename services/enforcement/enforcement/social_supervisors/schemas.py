@@ -6,6 +6,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enforcement.schemas import RegionCode, Year, not_before
+from shared.types import CaseDate
 
 
 class SupervisorCreate(BaseModel):
@@ -22,8 +23,8 @@ class SupervisorCreate(BaseModel):
     enterprise_related: bool = Field(
         description="Supervises enforcement concerning enterprises (涉企)."
     )
-    appointed_on: dt.date
-    term_ends_on: dt.date = Field(description="Last day of the term.")
+    appointed_on: CaseDate
+    term_ends_on: CaseDate = Field(description="Last day of the term.")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> SupervisorCreate:

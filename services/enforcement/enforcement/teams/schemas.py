@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enforcement.schemas import RegionCode, Year, not_before
 from enforcement.teams.models import TeamEventType
+from shared.types import CaseDate, PastDate
 
 
 class TeamCreate(BaseModel):
@@ -23,8 +24,8 @@ class TeamCreate(BaseModel):
     name: str = Field(
         min_length=1, max_length=200, examples=["通城县市场监管综合行政执法大队"]
     )
-    established_on: dt.date
-    dissolved_on: dt.date | None = None
+    established_on: CaseDate
+    dissolved_on: CaseDate | None = None
     member_agency_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)
 
     @model_validator(mode="after")
@@ -68,7 +69,7 @@ class Dissolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[TeamEventType.dissolve]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 TeamCommand = Annotated[Dissolve, Field(discriminator="type")]

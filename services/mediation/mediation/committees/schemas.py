@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mediation.committees.models import CommitteeKind
 from mediation.schemas import RegionCode, TownshipCode, township_in_region
+from shared.types import CaseDate
 
 
 class CommitteeCreate(BaseModel):
@@ -16,7 +17,7 @@ class CommitteeCreate(BaseModel):
     township_code: TownshipCode | None = None
     name: str = Field(min_length=1, max_length=200, examples=["隽水镇人民调解委员会"])
     kind: CommitteeKind
-    founded_on: dt.date | None = Field(
+    founded_on: CaseDate | None = Field(
         default=None, description="Date the committee was founded."
     )
 

@@ -18,16 +18,7 @@ from mediation.disputes.models import (
 )
 from mediation.schemas import RegionCode, TownshipCode
 from shared.errors import InvalidInput
-
-Yuan = Annotated[
-    Decimal,
-    Field(
-        ge=0,
-        le=Decimal("999999999999.99"),
-        decimal_places=2,
-        description="Yuan, at most two decimals.",
-    ),
-]
+from shared.types import CaseDate, PastDate, Yuan
 
 
 class PartyCreate(BaseModel):
@@ -71,7 +62,7 @@ class DisputeCreate(BaseModel):
         description="County of the partner in cross-border joint mediation (边界联调).",
     )
     partner_committee: str | None = Field(default=None, max_length=200)
-    registered_on: dt.date
+    registered_on: CaseDate
 
     @model_validator(mode="after")
     def _cost_saved_only_for_remote(self) -> DisputeCreate:
@@ -138,7 +129,7 @@ class StartMediation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[DisputeEventType.start_mediation]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 class AgreementCreate(BaseModel):
@@ -146,7 +137,7 @@ class AgreementCreate(BaseModel):
 
     form: AgreementForm
     terms: str = Field(min_length=1, max_length=8000)
-    performance_due_on: dt.date | None = None
+    performance_due_on: CaseDate | None = None
 
 
 class Resolve(BaseModel):
@@ -155,7 +146,7 @@ class Resolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[DisputeEventType.resolve]
-    occurred_on: dt.date
+    occurred_on: PastDate
     agreement: AgreementCreate
 
 
@@ -163,7 +154,7 @@ class Fail(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[DisputeEventType.fail]
-    occurred_on: dt.date
+    occurred_on: PastDate
     reason: str = Field(min_length=1, max_length=2000)
 
 

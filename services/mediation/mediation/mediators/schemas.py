@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mediation.mediators.models import MediatorEmployment
 from mediation.schemas import RegionCode, TownshipCode
+from shared.types import CaseDate
 
 
 class MediatorCreate(BaseModel):
@@ -17,7 +18,7 @@ class MediatorCreate(BaseModel):
     committee_id: uuid.UUID
     name: str = Field(min_length=1, max_length=100, examples=["王某某"])
     employment: MediatorEmployment
-    recruited_on: dt.date = Field(
+    recruited_on: CaseDate = Field(
         description="Date the mediator was recruited (the report counts full-time recruits)."
     )
 

@@ -6,6 +6,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mediation.schemas import RegionCode, TownshipCode, township_in_region
+from shared.types import CaseDate
 
 
 class TrainingCreate(BaseModel):
@@ -16,7 +17,7 @@ class TrainingCreate(BaseModel):
     title: str = Field(
         min_length=1, max_length=200, examples=["全县人民调解员业务培训"]
     )
-    held_on: dt.date
+    held_on: CaseDate
     attendees_count: int = Field(ge=0, le=100_000, description="People who attended.")
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reconsideration.agency_points.models import AgencyPointEventType, AgencyPointStatus
 from reconsideration.schemas import RegionCode, TownshipCode, township_in_region
+from shared.types import CaseDate, PastDate
 
 
 class AgencyPointCreate(BaseModel):
@@ -18,7 +19,7 @@ class AgencyPointCreate(BaseModel):
     region_code: RegionCode
     township_code: TownshipCode
     name: str = Field(min_length=1, max_length=200, examples=["隽水镇行政复议代办点"])
-    established_on: dt.date = Field(description="Date the point opened.")
+    established_on: CaseDate = Field(description="Date the point opened.")
 
     @model_validator(mode="after")
     def _township_in_region(self) -> AgencyPointCreate:
@@ -56,7 +57,7 @@ class Close(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[AgencyPointEventType.close]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 # A union of one for now: new commands (e.g. reopen) join it without changing the endpoint.

@@ -24,6 +24,7 @@ from reconsideration.schemas import (
     township_in_region,
 )
 from shared.errors import InvalidInput
+from shared.types import CaseDate, PastDate
 
 
 class ApplicationCreate(BaseModel):
@@ -38,7 +39,7 @@ class ApplicationCreate(BaseModel):
 
     region_code: RegionCode
     township_code: TownshipCode | None = None
-    received_on: dt.date = Field(
+    received_on: CaseDate = Field(
         description="Date the reconsideration office received the application."
     )
     receipt_channel: ReceiptChannel
@@ -46,7 +47,7 @@ class ApplicationCreate(BaseModel):
         default=None,
         description="The agency point (代办点) that received it; required for channel agency_point.",
     )
-    agency_point_received_on: dt.date | None = Field(
+    agency_point_received_on: CaseDate | None = Field(
         default=None,
         description="Date the agency point received it; required for channel agency_point.",
     )
@@ -144,7 +145,7 @@ class ApplicationFilters(BaseModel):
 class _Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    occurred_on: dt.date = Field(
+    occurred_on: PastDate = Field(
         description="Date of the step; not before the previous step."
     )
 
@@ -218,7 +219,7 @@ class Decide(_Command):
     redo_ordered: bool | None = Field(
         default=None, description="revoke only: the respondent must act again."
     )
-    performance_deadline: dt.date | None = Field(
+    performance_deadline: CaseDate | None = Field(
         default=None, description="order_performance only."
     )
 

@@ -6,13 +6,14 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from reconsideration.schemas import RegionCode
+from shared.types import CaseDate
 
 
 class CollectiveDiscussionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region_code: RegionCode
-    held_on: dt.date
+    held_on: CaseDate
     chair: str = Field(
         min_length=1,
         max_length=200,

@@ -14,6 +14,7 @@ from reconsideration.litigation.models import (
 )
 from reconsideration.schemas import RegionCode
 from shared.errors import InvalidInput
+from shared.types import CaseDate, PastDate
 
 
 class LitigationCaseCreate(BaseModel):
@@ -36,7 +37,7 @@ class LitigationCaseCreate(BaseModel):
         min_length=1, max_length=2000, description="Cause of action (案由)."
     )
     stage: LitigationStage
-    filed_on: dt.date = Field(
+    filed_on: CaseDate = Field(
         description="Date the complaint (起诉状副本) was received."
     )
 
@@ -46,7 +47,7 @@ class HearingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    held_on: dt.date
+    held_on: CaseDate
     head_appeared: bool = Field(
         description="A qualifying head of the defendant agency appeared (负责人出庭应诉)."
     )
@@ -122,7 +123,7 @@ class Conclude(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[LitigationEventType.conclude]
-    occurred_on: dt.date
+    occurred_on: PastDate
     outcome: LitigationOutcome
 
 

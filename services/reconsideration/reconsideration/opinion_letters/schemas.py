@@ -11,6 +11,7 @@ from reconsideration.opinion_letters.models import (
     OpinionLetterStatus,
 )
 from reconsideration.schemas import RegionCode, not_before
+from shared.types import CaseDate, PastDate
 
 
 class OpinionLetterCreate(BaseModel):
@@ -27,8 +28,8 @@ class OpinionLetterCreate(BaseModel):
     subject: str | None = Field(
         default=None, max_length=4000, description="The wrongful act or practice found."
     )
-    issued_on: dt.date
-    received_on: dt.date = Field(
+    issued_on: CaseDate
+    received_on: CaseDate = Field(
         description="Date the agency received the letter; starts the 60-day reply period."
     )
 
@@ -73,7 +74,7 @@ class RecordReply(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[OpinionLetterEventType.record_reply]
-    occurred_on: dt.date
+    occurred_on: PastDate
 
 
 # A union of one for now: later commands (e.g. verify) join it without changing the endpoint.
