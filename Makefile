@@ -25,7 +25,7 @@ PYTEST_ARGS ?=
 .PHONY: help install run demo test test-% e2e lint fmt migrate migrations-check clean
 
 help: ## list the targets
-	@grep -hE '^[a-zA-Z%_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9%_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv $(CURDIR)/.tools
@@ -63,14 +63,19 @@ fmt: install ## ruff format + ruff check --fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrate: install ## alembic upgrade head for every data service (var/ or <SERVICE>_DATABASE_URL)
-	@for s in $(DATA_SERVICES); do (cd services/$$s && $(BIN)/alembic upgrade head) || exit 1; done
+migrate: install ## alembic upgrade head for every data service (var/ of the repository, or <SERVICE>_DATABASE_URL)
+	@for s in $(DATA_SERVICES); do \
+	  S=$$(echo $$s | tr a-z A-Z); \
+	  d=$$(printenv $${S}_DATA_DIR || echo "$(CURDIR)/var"); \
+	  (cd services/$$s && env $${S}_DATA_DIR="$$d" $(BIN)/alembic upgrade head) || exit 1; \
+	done
 
 migrations-check: install ## upgrade head then `alembic check` on scratch SQLite databases
-	@set -e; tmp=$$(mktemp -d); for s in $(DATA_SERVICES); do \
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; set -e; for s in $(DATA_SERVICES); do \
 	  S=$$(echo $$s | tr a-z A-Z); \
-	  (cd services/$$s && env $${S}_DATA_DIR=$$tmp $(BIN)/alembic upgrade head && env $${S}_DATA_DIR=$$tmp $(BIN)/alembic check); \
-	done; rm -rf $$tmp
+	  (cd services/$$s && env -u $${S}_DATABASE_URL $${S}_DATA_DIR=$$tmp $(BIN)/alembic upgrade head \
+	    && env -u $${S}_DATABASE_URL $${S}_DATA_DIR=$$tmp $(BIN)/alembic check); \
+	done
 
-clean: ## remove .venv, .tools and var/
-	rm -rf $(VENV) .tools var
+clean: ## remove .venv, .tools, var/ and caches
+	rm -rf $(VENV) .tools var services/*/var .mypy_cache .ruff_cache

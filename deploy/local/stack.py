@@ -92,10 +92,31 @@ class Stack:
                 stdout=subprocess.DEVNULL,
             )
 
+    def ports_in_use(self) -> list[str]:
+        """Services whose port something else already listens on."""
+        taken = []
+        for service, port in self.ports.items():
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    taken.append(f"{service} ({port})")
+        return taken
+
     def start(self, *, timeout_s: float = 60.0) -> None:
-        for service in SERVICES:
-            self.start_service(service)
-        self.wait_ready(timeout_s=timeout_s)
+        """Start all four and wait until each is ready; on any failure stop what started."""
+        taken = self.ports_in_use()
+        if taken:
+            raise RuntimeError(
+                f"ports already in use: {', '.join(taken)}; is another stack running?"
+            )
+        try:
+            for service in SERVICES:
+                self.start_service(service)
+            self.wait_ready(timeout_s=timeout_s)
+        except BaseException:
+            self.stop()
+            raise
 
     def start_service(self, service: str) -> None:
         self.processes[service] = subprocess.Popen(

@@ -146,11 +146,13 @@ async def apply_command(
 
     ``record_reply``: issued | overdue → replied; ``verify_rectification``:
     replied → rectified; ``mark_overdue``: issued → overdue, only once the due
-    date has passed; ``escalate``: issued | overdue → escalated;
-    ``refuse_rectification``: replied → issued (the bureau sends the reply back).
+    date has passed; ``escalate``: issued | overdue → escalated, once the due date
+    has passed; ``refuse_rectification``: replied → issued (the bureau sends the reply
+    back; a new ``due_on`` is required when the old one has passed).
     Raises InstrumentTransitionNotAllowed (409) from any other status, and
     InvalidInput (``occurred_on``) for a date before the previous step or, for
-    ``mark_overdue``, on or before ``due_on``.
+    ``mark_overdue`` and ``escalate``, on or before ``due_on``; InvalidInput (``due_on``)
+    for a refusal without a new due date after the old one passed.
     """
     if instrument.status not in ALLOWED_FROM[command.type]:
         allowed = ", ".join(sorted(ALLOWED_FROM[command.type]))
@@ -182,10 +184,22 @@ async def apply_command(
                 )
             instrument.status = InstrumentStatus.overdue
         case Escalate(measure=measure):
+            if command.occurred_on <= instrument.due_on:
+                raise InvalidInput(
+                    f"the rectification is due on {instrument.due_on}; it cannot be escalated before then",
+                    field="occurred_on",
+                    code="not_yet_due",
+                )
             instrument.status = InstrumentStatus.escalated
             instrument.escalation_measure = measure
             data = {"measure": str(measure)}
         case RefuseRectification(reason=reason, due_on=due_on):
+            if due_on is None and instrument.due_on <= command.occurred_on:
+                raise InvalidInput(
+                    f"the due date {instrument.due_on} has passed: give the agency a new due_on",
+                    field="due_on",
+                    code="missing",
+                )
             instrument.status = InstrumentStatus.issued
             data = {"reason": reason}
             if due_on is not None:

@@ -235,6 +235,34 @@ class TestInstrumentLifecycle:
         ]
         assert history[-1]["data"] == {"measure": "circulated_criticism"}
 
+    async def test_no_escalation_before_the_due_date(
+        self, client: httpx.AsyncClient, agency_id: str
+    ) -> None:
+        instrument = await issue(client, agency_id)  # due 2023-03-31
+        early = await command(
+            client, instrument["id"], {**ESCALATE, "occurred_on": "2023-03-31"}
+        )
+        assert early.status_code == 422
+        assert early.json()["errors"][0]["field"] == "occurred_on"
+        on_time = await command(
+            client, instrument["id"], {**ESCALATE, "occurred_on": "2023-04-01"}
+        )
+        assert on_time.json()["status"] == "escalated"
+
+    async def test_a_refusal_after_the_due_date_needs_a_new_one(
+        self, client: httpx.AsyncClient, agency_id: str
+    ) -> None:
+        instrument = await issue(client, agency_id)  # due 2023-03-31
+        await command(client, instrument["id"], REPLY)
+        late = {**REFUSE, "occurred_on": "2023-04-02"}
+        refused = await command(client, instrument["id"], late)
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "due_on"
+        with_date = await command(
+            client, instrument["id"], {**late, "due_on": "2023-05-02"}
+        )
+        assert with_date.json()["due_on"] == "2023-05-02"
+
     async def test_refused_rectification_goes_back_to_issued(
         self, client: httpx.AsyncClient, agency_id: str
     ) -> None:

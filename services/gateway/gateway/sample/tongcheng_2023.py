@@ -9,7 +9,9 @@ import argparse
 import asyncio
 import random
 import sys
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 import httpx
 
@@ -17,6 +19,12 @@ from gateway.sample import enforcement, mediation, reconsideration
 from gateway.sample.common import REGION_CODE, Api
 
 SEED = 2023
+
+
+class Loader(Protocol):
+    def __call__(
+        self, api: Api, *, rng: random.Random
+    ) -> Awaitable[dict[str, Any]]: ...
 
 
 def _client(gateway_url: str) -> httpx.AsyncClient:
@@ -28,8 +36,19 @@ def _client(gateway_url: str) -> httpx.AsyncClient:
     )
 
 
-async def load_sample(gateway_url: str, *, seed: int = SEED) -> dict[str, Any]:
-    """Create every record of the sample through the gateway's public API; returns counts by service."""
+async def load_sample(
+    gateway_url: str, *, seed: int = SEED, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Create every record of the sample through the gateway's public API; returns counts by
+    service. ``progress`` is told when each service's records are in."""
+    started = time.monotonic()
+
+    async def timed(name: str, load: Loader, api: Api) -> dict[str, Any]:
+        counts = await load(api, rng=random.Random(f"{seed}-{name}"))
+        if progress is not None:
+            progress(f"  {name}: {counts} ({time.monotonic() - started:.0f} s)")
+        return counts
+
     async with _client(gateway_url) as client:
         loaders = {
             "reconsideration": reconsideration.load,

@@ -97,12 +97,14 @@ async def record_hearing(
 
 @router.get(
     "/{case_id}/hearings",
-    response_model=list[HearingRead],
+    response_model=Page[HearingRead],
     responses=problem_responses(LitigationCaseNotFound),
 )
-async def list_hearings(case: LitigationCaseDep) -> list[HearingRead]:
-    """The case's hearings by date (a case has few; not paginated)."""
-    return service.list_hearings(case)
+async def list_hearings(
+    case: LitigationCaseDep, session: SessionDep, page: PageParamsDep
+) -> Page[HearingRead]:
+    """The case's hearings in the order they were recorded (the case itself lists them by date)."""
+    return await service.list_hearings(session, case, page=page)
 
 
 @router.get(

@@ -146,8 +146,13 @@ def get_hearing(case: LitigationCase, hearing_id: uuid.UUID) -> Hearing:
     raise HearingNotFound(f"Case {case.id} has no hearing {hearing_id}")
 
 
-def list_hearings(case: LitigationCase) -> list[HearingRead]:
-    return [HearingRead.model_validate(h) for h in case.hearings]
+async def list_hearings(
+    session: AsyncSession, case: LitigationCase, *, page: PageParams
+) -> Page[HearingRead]:
+    stmt = select(Hearing).where(Hearing.case_id == case.id)
+    return await paginate(
+        session, stmt, page, model=Hearing, to_item=HearingRead.model_validate
+    )
 
 
 async def apply_command(

@@ -153,7 +153,9 @@ class TestHearings:
         listed = (
             await client.get(f"/api/v1/litigation-cases/{case['id']}/hearings")
         ).json()
-        assert [h["held_on"] for h in listed] == ["2023-04-10", "2023-05-02"]
+        # The collection pages in recording order; the case shows its hearings by date.
+        assert [h["held_on"] for h in listed["items"]] == ["2023-05-02", "2023-04-10"]
+        assert listed["next_page_token"] == ""
         read = (await client.get(f"/api/v1/litigation-cases/{case['id']}")).json()
         assert [h["held_on"] for h in read["hearings"]] == ["2023-04-10", "2023-05-02"]
 
