@@ -20,7 +20,9 @@ async def committee_id(session: AsyncSession) -> str:
     return str((await make_committee(session)).id)
 
 
-def assert_problem(response: httpx.Response, status: int, field: str | None = None) -> dict[str, Any]:
+def assert_problem(
+    response: httpx.Response, status: int, field: str | None = None
+) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == PROBLEM
     body: dict[str, Any] = response.json()
@@ -30,32 +32,50 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
 
 
 class TestDates:
-    @pytest.mark.parametrize("day", ["9999-12-31", "2101-01-01", "0001-01-01", "1949-09-30", "2023-02-30"])
-    async def test_implausible_dates_are_refused(self, client: httpx.AsyncClient, committee_id: str, day: str) -> None:
-        response = await client.post("/api/v1/disputes", json=dispute_body(committee_id, registered_on=day))
+    @pytest.mark.parametrize(
+        "day", ["9999-12-31", "2101-01-01", "0001-01-01", "1949-09-30", "2023-02-30"]
+    )
+    async def test_implausible_dates_are_refused(
+        self, client: httpx.AsyncClient, committee_id: str, day: str
+    ) -> None:
+        response = await client.post(
+            "/api/v1/disputes", json=dispute_body(committee_id, registered_on=day)
+        )
         assert_problem(response, 422, "registered_on")
 
-    async def test_a_step_dated_in_the_future_is_refused(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_a_step_dated_in_the_future_is_refused(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         dispute = await register(client, committee_id)
         tomorrow = today().replace(year=today().year + 1).isoformat()
-        response = await command(client, dispute["id"], {"type": "start_mediation", "occurred_on": tomorrow})
+        response = await command(
+            client, dispute["id"], {"type": "start_mediation", "occurred_on": tomorrow}
+        )
         assert_problem(response, 422, "start_mediation.occurred_on")
 
 
 class TestMoney:
-    @pytest.mark.parametrize(("sent", "stored"), [("12.5", "12.50"), ("0", "0.00"), (100, "100.00")])
+    @pytest.mark.parametrize(
+        ("sent", "stored"), [("12.5", "12.50"), ("0", "0.00"), (100, "100.00")]
+    )
     async def test_amounts_come_back_with_two_decimals(
         self, client: httpx.AsyncClient, committee_id: str, sent: Any, stored: str
     ) -> None:
         dispute = await register(client, committee_id, amount_involved=sent)
         assert dispute["amount_involved"] == stored
-        assert (await client.get(f"/api/v1/disputes/{dispute['id']}")).json()["amount_involved"] == stored
+        assert (await client.get(f"/api/v1/disputes/{dispute['id']}")).json()[
+            "amount_involved"
+        ] == stored
 
-    @pytest.mark.parametrize("sent", ["1E2", "１２３", " 12 ", "+5", ".5", "-1", "NaN", "1.005", True])
+    @pytest.mark.parametrize(
+        "sent", ["1E2", "１２３", " 12 ", "+5", ".5", "-1", "NaN", "1.005", True]
+    )
     async def test_odd_spellings_of_money_are_refused(
         self, client: httpx.AsyncClient, committee_id: str, sent: Any
     ) -> None:
-        response = await client.post("/api/v1/disputes", json=dispute_body(committee_id, amount_involved=sent))
+        response = await client.post(
+            "/api/v1/disputes", json=dispute_body(committee_id, amount_involved=sent)
+        )
         assert_problem(response, 422, "amount_involved")
 
 
@@ -68,52 +88,86 @@ class TestText:
         response = await client.post("/api/v1/disputes", json=body)
         assert_problem(response, 422, "parties.1.name")
 
-    async def test_a_bad_command_type_is_not_echoed(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_a_bad_command_type_is_not_echoed(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         dispute = await register(client, committee_id)
         secret = "110101199003077777 张三 13800138000"
-        response = await command(client, dispute["id"], {"type": secret, "occurred_on": "2023-03-02"})
+        response = await command(
+            client, dispute["id"], {"type": secret, "occurred_on": "2023-03-02"}
+        )
         assert_problem(response, 422, "type")
         assert "110101199003077777" not in response.text
         assert "start_mediation" in response.json()["errors"][0]["message"]
 
-    async def test_unknown_field_names_are_cut_short(self, client: httpx.AsyncClient, committee_id: str) -> None:
-        response = await client.post("/api/v1/disputes", json={**dispute_body(committee_id), "x" * 5000: 1})
+    async def test_unknown_field_names_are_cut_short(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
+        response = await client.post(
+            "/api/v1/disputes", json={**dispute_body(committee_id), "x" * 5000: 1}
+        )
         problem = assert_problem(response, 422)
         assert len(problem["errors"][0]["field"]) == 100
         assert len(response.content) < 2000
 
 
 class TestRequestShape:
-    async def test_a_body_that_is_not_json_is_415(self, client: httpx.AsyncClient) -> None:
+    async def test_a_body_that_is_not_json_is_415(
+        self, client: httpx.AsyncClient
+    ) -> None:
         response = await client.post(
-            "/api/v1/disputes", content=b"summary=x", headers={"content-type": "application/x-www-form-urlencoded"}
+            "/api/v1/disputes",
+            content=b"summary=x",
+            headers={"content-type": "application/x-www-form-urlencoded"},
         )
         assert_problem(response, 415)
 
-    async def test_malformed_json_names_the_body(self, client: httpx.AsyncClient) -> None:
+    async def test_malformed_json_names_the_body(
+        self, client: httpx.AsyncClient
+    ) -> None:
         response = await client.post(
-            "/api/v1/disputes", content=b'{"summary": ', headers={"content-type": "application/json"}
+            "/api/v1/disputes",
+            content=b'{"summary": ',
+            headers={"content-type": "application/json"},
         )
         assert_problem(response, 422, "body")
 
-    async def test_a_body_over_the_limit_is_413(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_a_body_over_the_limit_is_413(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         response = await client.post(
             "/api/v1/disputes", json=dispute_body(committee_id, summary="纠" * 600_000)
         )
         assert_problem(response, 413)
 
-    async def test_unknown_query_parameters_are_400(self, client: httpx.AsyncClient) -> None:
-        body = assert_problem(await client.get("/api/v1/disputes", params={"yaer": 2023}), 400, "yaer")
+    async def test_unknown_query_parameters_are_400(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = assert_problem(
+            await client.get("/api/v1/disputes", params={"yaer": 2023}), 400, "yaer"
+        )
         assert body["type"] == "urn:fazhi:problem:unknown-query-parameter"
         assert "year" in body["detail"]
 
-    async def test_a_parameter_given_twice_is_400(self, client: httpx.AsyncClient) -> None:
-        assert_problem(await client.get("/api/v1/disputes?year=2023&year=2024"), 400, "year")
+    async def test_a_parameter_given_twice_is_400(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        assert_problem(
+            await client.get("/api/v1/disputes?year=2023&year=2024"), 400, "year"
+        )
 
-    async def test_known_parameters_still_work(self, client: httpx.AsyncClient, committee_id: str) -> None:
+    async def test_known_parameters_still_work(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
         dispute = await register(client, committee_id)
         assert (await command(client, dispute["id"], START)).status_code == 200
         response = await client.get(
-            "/api/v1/disputes", params={"region_code": "421222", "year": 2023, "status": "mediating", "page_size": 5}
+            "/api/v1/disputes",
+            params={
+                "region_code": "421222",
+                "year": 2023,
+                "status": "mediating",
+                "page_size": 5,
+            },
         )
         assert [d["id"] for d in response.json()["items"]] == [dispute["id"]]
