@@ -22,7 +22,7 @@ DATA_SERVICES := reconsideration mediation enforcement
 MEMBERS := shared $(addprefix services/,$(DATA_SERVICES) gateway)
 PYTEST_ARGS ?=
 
-.PHONY: help install run demo test test-% e2e lint fmt migrate migrations-check clean
+.PHONY: help install run demo test test-% e2e lint fmt migrate migrations-check user client clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9%_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,19 +63,25 @@ fmt: install ## ruff format + ruff check --fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrate: install ## alembic upgrade head for every data service (var/ of the repository, or <SERVICE>_DATABASE_URL)
-	@for s in $(DATA_SERVICES); do \
+migrate: install ## alembic upgrade head for every service with a database (var/ of the repository, or <SERVICE>_DATABASE_URL)
+	@for s in $(DATA_SERVICES) gateway; do \
 	  S=$$(echo $$s | tr a-z A-Z); \
 	  d=$$(printenv $${S}_DATA_DIR || echo "$(CURDIR)/var"); \
 	  (cd services/$$s && env $${S}_DATA_DIR="$$d" $(BIN)/alembic upgrade head) || exit 1; \
 	done
 
 migrations-check: install ## upgrade head then `alembic check` on scratch SQLite databases
-	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; set -e; for s in $(DATA_SERVICES); do \
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; set -e; for s in $(DATA_SERVICES) gateway; do \
 	  S=$$(echo $$s | tr a-z A-Z); \
 	  (cd services/$$s && env -u $${S}_DATABASE_URL $${S}_DATA_DIR=$$tmp $(BIN)/alembic upgrade head \
 	    && env -u $${S}_DATABASE_URL $${S}_DATA_DIR=$$tmp $(BIN)/alembic check); \
 	done
+
+user: migrate ## create a staff user: make user ARGS='--username U --name N --role R --region-code 421222' (prints the password once)
+	cd services/gateway && GATEWAY_DATA_DIR=$(CURDIR)/var $(BIN)/python -m gateway.identity.cli create-user $(ARGS)
+
+client: migrate ## register an integrating system: make client ARGS='--name N --scope mediation:read --region-code 421222'
+	cd services/gateway && GATEWAY_DATA_DIR=$(CURDIR)/var $(BIN)/python -m gateway.identity.cli create-client $(ARGS)
 
 clean: ## remove .venv, .tools, var/ and caches
 	rm -rf $(VENV) .tools var services/*/var .mypy_cache .ruff_cache

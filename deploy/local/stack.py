@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import os
 import shutil
 import signal
@@ -71,11 +72,39 @@ class Stack:
         if service == "gateway":
             for upstream in DATA_SERVICES:
                 env[f"GATEWAY_{upstream.upper()}_URL"] = self.url(upstream)
+        else:
+            env[f"{prefix}_JWKS_URL"] = f"{self.url()}/.well-known/jwks.json"
         return env
+
+    def create_client(
+        self, name: str, scopes: tuple[str, ...], *, region_code: str
+    ) -> tuple[str, str]:
+        """Register an OAuth2 client in the gateway's database; returns (client_id, secret)."""
+        from gateway.identity.cli import run as identity_cli
+
+        out = io.StringIO()
+        argv = ["create-client", "--name", name, "--region-code", region_code]
+        for scope in scopes:
+            argv += ["--scope", scope]
+        saved = dict(os.environ)
+        os.environ.update(self.env("gateway"))
+        try:
+            from gateway.config import Settings
+
+            status = asyncio.run(identity_cli(argv, settings=Settings(), stdout=out))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        if status != 0:
+            raise RuntimeError(f"could not create the client {name!r}")
+        lines = dict(
+            line.split(": ", 1) for line in out.getvalue().splitlines() if ": " in line
+        )
+        return lines["client_id"], lines["client_secret"]
 
     def migrate(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        for service in DATA_SERVICES:
+        for service in SERVICES:  # the gateway has a database too: identity
             subprocess.run(
                 [
                     sys.executable,
@@ -204,6 +233,12 @@ def _run(args: argparse.Namespace) -> int:
     print(f"Fazhi is up: gateway {stack.url()}/docs", flush=True)
     for service in DATA_SERVICES:
         print(f"  {service:16s} {stack.url(service)}/docs", flush=True)
+    print(
+        "Every call needs a token. Create the first administrator (the password is printed once):\n"
+        "  make user ARGS='--username admin --name 管理员 --role county_admin --region-code 421222'\n"
+        f"then: curl -d grant_type=password -d username=admin -d password=... {stack.url()}/api/v1/auth/token",
+        flush=True,
+    )
     print("Ctrl-C stops all four.", flush=True)
     stopping = False
 

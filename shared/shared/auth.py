@@ -1,29 +1,327 @@
-"""Who is calling.
+"""Who is calling, and what they may do.
 
-Until token verification lands (issue 3) every request acts as the local
-principal below, which carries no scope restriction. Handlers already take the
-principal through :data:`PrincipalDep`, so the switch to verified tokens changes
-this module and not the endpoints.
+The gateway issues short-lived JWTs signed with an Ed25519 key (``EdDSA``, a ``kid`` in
+the header) and publishes the public keys at ``/.well-known/jwks.json``. Every service
+verifies each token itself (signature by ``kid`` from the JWKS, expiry, issuer,
+audience), so the gateway is a convenience, not the only guard (architecture.md §4).
+
+A token carries:
+
+- ``sub``: the user's or client's id; ``name``; ``typ``: ``user`` or ``client``;
+- ``scope``: space-separated permissions, ``<service>:read``, ``<service>:write``,
+  ``<service>:pii`` (see full personal data), ``audit:read``; the gateway derives them
+  from the user's roles (:data:`ROLE_SCOPES`) or takes them from the client's grant;
+- ``org``: the organisation it acts for: ``region_code`` (county), optionally
+  ``township_code``, ``committee_id`` (mediation) or ``agency_id`` (enforcement).
+
+Services answer 401 (problem+json, ``WWW-Authenticate: Bearer``) without a valid token,
+403 when the scope lacks the permission, and 404 for a record outside ``org``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any
 
+import httpx
+import jwt
 from fastapi import Depends, Request
+from pydantic import BaseModel, ConfigDict
+
+from shared.errors import ProblemError
+
+ALGORITHMS = ["EdDSA"]
+
+
+class Role(StrEnum):
+    """Staff roles (and the integration client's), mapped to scopes by :data:`ROLE_SCOPES`."""
+
+    county_admin = "county_admin"
+    reconsideration_officer = "reconsideration_officer"
+    mediation_officer = "mediation_officer"
+    mediator = "mediator"
+    supervision_officer = "supervision_officer"
+    leader = "leader"
+    auditor = "auditor"
+    integration_client = "integration_client"
+
+
+_SERVICES = ("reconsideration", "mediation", "enforcement")
+
+#: Which permissions each role grants (an integration client gets the scopes of its grant).
+ROLE_SCOPES: Mapping[Role, frozenset[str]] = {
+    Role.county_admin: frozenset(
+        {f"{s}:{p}" for s in _SERVICES for p in ("read", "write", "pii")}
+        | {"reports:read"}
+    ),
+    Role.reconsideration_officer: frozenset(
+        {
+            "reconsideration:read",
+            "reconsideration:write",
+            "reconsideration:pii",
+            "reports:read",
+        }
+    ),
+    Role.mediation_officer: frozenset(
+        {"mediation:read", "mediation:write", "mediation:pii", "reports:read"}
+    ),
+    Role.mediator: frozenset({"mediation:read", "mediation:write"}),
+    Role.supervision_officer: frozenset(
+        {"enforcement:read", "enforcement:write", "enforcement:pii", "reports:read"}
+    ),
+    Role.leader: frozenset({f"{s}:read" for s in _SERVICES} | {"reports:read"}),
+    Role.auditor: frozenset({"audit:read"}),
+    Role.integration_client: frozenset(),
+}
+
+
+def scopes_for_roles(roles: list[Role] | set[Role] | frozenset[Role]) -> frozenset[str]:
+    out: set[str] = set()
+    for role in roles:
+        out |= ROLE_SCOPES[role]
+    return frozenset(out)
+
+
+class OrgScope(BaseModel):
+    """The organisation a caller acts for; ``None`` fields do not restrict."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    region_code: str | None = None
+    township_code: str | None = None
+    committee_id: uuid.UUID | None = None
+    agency_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
 class Principal:
     subject: str
-    roles: frozenset[str] = field(default_factory=frozenset)
+    name: str = ""
+    kind: str = "user"
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    org: OrgScope = field(default_factory=OrgScope)
     client_address: str | None = None
 
+    def has(self, scope: str) -> bool:
+        return scope in self.scopes
 
-def _principal(request: Request) -> Principal:
-    client = request.client.host if request.client else None
-    return Principal(subject="local", client_address=client)
+
+class Unauthorized(ProblemError):
+    status = 401
+    type_slug = "unauthorized"
+    title = "Authentication required"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+
+
+class Forbidden(ProblemError):
+    status = 403
+    type_slug = "forbidden"
+    title = "Not permitted"
+
+
+class TokenVerifier:
+    """Verifies gateway-issued tokens against the gateway's JWKS.
+
+    The key set is fetched lazily and cached for ``cache_ttl_s`` seconds; an unknown
+    ``kid`` (a rotated key) triggers one refetch, at most every ``refetch_min_s`` seconds.
+    ``jwks`` (a JWKS document) replaces the URL, for tests and air-gapped setups.
+    """
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        jwks_url: str | None = None,
+        jwks: Mapping[str, Any] | None = None,
+        leeway_s: int = 30,
+        cache_ttl_s: float = 300.0,
+        refetch_min_s: float = 10.0,
+    ) -> None:
+        if jwks_url is None and jwks is None:
+            raise ValueError("a TokenVerifier needs jwks_url or jwks")
+        self.issuer = issuer
+        self.audience = audience
+        self.jwks_url = jwks_url
+        self.leeway_s = leeway_s
+        self.cache_ttl_s = cache_ttl_s
+        self.refetch_min_s = refetch_min_s
+        self._static = jwks is not None
+        self._keys: dict[str, jwt.PyJWK] = self._parse(jwks) if jwks is not None else {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    @staticmethod
+    def _parse(jwks: Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
+        keys = {}
+        for jwk in jwks.get("keys", []):
+            if jwk.get("kid") and jwk.get("kty") == "OKP":
+                keys[jwk["kid"]] = jwt.PyJWK.from_dict(dict(jwk), algorithm="EdDSA")
+        return keys
+
+    async def _fetch(self) -> None:
+        assert self.jwks_url is not None
+        async with httpx.AsyncClient(timeout=5.0, trust_env=False) as client:
+            response = await client.get(self.jwks_url)
+            response.raise_for_status()
+            self._keys = self._parse(response.json())
+        self._fetched_at = time.monotonic()
+
+    async def _key(self, kid: str) -> jwt.PyJWK:
+        if self._static:
+            if kid in self._keys:
+                return self._keys[kid]
+            raise Unauthorized("The token was signed with an unknown key")
+        now = time.monotonic()
+        stale = now - self._fetched_at > self.cache_ttl_s
+        if kid not in self._keys or stale:
+            async with self._lock:
+                now = time.monotonic()
+                if (
+                    kid not in self._keys
+                    and now - self._fetched_at > self.refetch_min_s
+                ) or (now - self._fetched_at > self.cache_ttl_s):
+                    try:
+                        await self._fetch()
+                    except (httpx.HTTPError, ValueError) as exc:
+                        if kid not in self._keys:
+                            raise Unauthorized(
+                                "The signing keys could not be fetched"
+                            ) from exc
+        if kid not in self._keys:
+            raise Unauthorized("The token was signed with an unknown key")
+        return self._keys[kid]
+
+    async def verify(self, token: str) -> Principal:
+        """The token's principal. Raises Unauthorized for any invalid token."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("The bearer token is malformed") from exc
+        if header.get("alg") not in ALGORITHMS or not isinstance(
+            header.get("kid"), str
+        ):
+            raise Unauthorized("The token's algorithm or key id is not accepted")
+        key = await self._key(header["kid"])
+        try:
+            claims = jwt.decode(
+                token,
+                key=key.key,
+                algorithms=ALGORITHMS,
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway_s,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("The token has expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("The token is invalid") from exc
+        return Principal(
+            subject=str(claims["sub"]),
+            name=str(claims.get("name", "")),
+            kind=str(claims.get("typ", "user")),
+            scopes=frozenset(str(claims.get("scope", "")).split()),
+            org=OrgScope.model_validate(claims.get("org") or {}),
+        )
+
+
+def token_verifier_from(settings: Any) -> TokenVerifier:
+    """A verifier from a service's settings (``token_issuer``, ``token_audience``,
+    ``jwks_url``, ``jwks``)."""
+    return TokenVerifier(
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        jwks_url=None if settings.jwks else settings.jwks_url,
+        jwks=json.loads(settings.jwks) if settings.jwks else None,
+    )
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address: the first X-Forwarded-For hop the gateway set, else the peer."""
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded:
+        return forwarded.split(",")[0].strip() or None
+    return request.client.host if request.client else None
+
+
+async def _principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("A bearer token is required (Authorization: Bearer <token>)")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = await verifier.verify(token.strip())
+    principal = Principal(
+        subject=principal.subject,
+        name=principal.name,
+        kind=principal.kind,
+        scopes=principal.scopes,
+        org=principal.org,
+        client_address=client_address(request),
+    )
+    request.state.principal = principal
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def service_access(service: str) -> Callable[..., Any]:
+    """Router-level dependency of a data service: a valid token whose scope allows the
+    operation: ``<service>:read`` for safe methods, ``<service>:write`` otherwise. The
+    statistics (routes tagged ``statistics``) also accept ``reports:read``, and only for a
+    county-level ``org`` of the asked region (a township's counts are not a county's).
+    Raises Unauthorized (401) or Forbidden (403)."""
+
+    async def dependency(request: Request, principal: PrincipalDep) -> Principal:
+        route = request.scope.get("route")
+        tags = getattr(route, "tags", None) or []
+        write = request.method not in SAFE_METHODS
+        needed = f"{service}:{'write' if write else 'read'}"
+        if "statistics" in tags and not write:
+            if not (principal.has(needed) or principal.has("reports:read")):
+                raise Forbidden(
+                    f"The statistics need the '{needed}' or 'reports:read' permission"
+                )
+            org = principal.org
+            if org.township_code or org.committee_id or org.agency_id:
+                raise Forbidden("The statistics are for county-level callers")
+            asked = request.query_params.get("region_code")
+            if (
+                org.region_code is not None
+                and asked is not None
+                and asked != org.region_code
+            ):
+                raise Forbidden(
+                    "The statistics of another county are not yours to read"
+                )
+            return principal
+        if not principal.has(needed):
+            raise Forbidden(f"This operation needs the '{needed}' permission")
+        return principal
+
+    return dependency
+
+
+def require(scope: str) -> Callable[..., Any]:
+    """A dependency that yields the principal when its token grants ``scope``; else 403."""
+
+    async def dependency(principal: PrincipalDep) -> Principal:
+        if not principal.has(scope):
+            raise Forbidden(f"This operation needs the '{scope}' permission")
+        return principal
+
+    return dependency

@@ -18,6 +18,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
+from shared.auth import service_access, token_verifier_from
 from shared.db import (
     create_engine,
     database_check,
@@ -39,12 +40,19 @@ class DataServiceSettings(ServiceSettings):
             default the SQLite file ``<data_dir>/<service_name>.sqlite3``.
         max_body_bytes: largest request body accepted (bytes, default 1 MiB); larger
             answers 413.
+        token_issuer, token_audience: the ``iss`` and ``aud`` every token must carry.
+        jwks_url: where the gateway publishes its signing keys; ``jwks`` (a JWKS JSON
+            document) replaces it, for tests and air-gapped setups.
     """
 
     service_name: ClassVar[str]
 
     database_url: str | None = None
     max_body_bytes: int = 1024 * 1024
+    token_issuer: str = "fazhi-gateway"
+    token_audience: str = "fazhi"
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwks: str | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -79,6 +87,7 @@ def create_data_service_app(
     )
     app.state.settings = settings
     app.state.cursor_secret = settings.cursor_secret.get_secret_value().encode()
+    app.state.token_verifier = token_verifier_from(settings)
     install_service_defaults(
         app,
         settings,
@@ -87,7 +96,13 @@ def create_data_service_app(
         max_body_bytes=settings.max_body_bytes,
     )
     install_db_problem_handlers(app)
-    app.include_router(api_router, dependencies=[Depends(request_guard)])
+    app.include_router(
+        api_router,
+        dependencies=[
+            Depends(request_guard),
+            Depends(service_access(settings.service_name)),
+        ],
+    )
     return app
 
 

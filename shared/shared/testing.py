@@ -10,17 +10,29 @@ migrated, empty schema.
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
+import re
 import tempfile
 import threading
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
@@ -126,6 +138,67 @@ async def rolled_back_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession
 # A service's tests/conftest.py defines a session-scoped ``service_under_test`` fixture
 # returning a ServiceUnderTest and imports the fixtures below by name.
 
+#: Every permission there is: the default test caller is a provincial administrator
+#: (no ``org`` restriction), so tests of other concerns are not tests of scope.
+ALL_SCOPES = frozenset(
+    {
+        f"{s}:{p}"
+        for s in ("reconsideration", "mediation", "enforcement")
+        for p in ("read", "write", "pii")
+    }
+    | {"reports:read", "audit:read"}
+)
+
+
+class TokenIssuer:
+    """Signs tokens the way the gateway does (Ed25519, a ``kid``), with a key of its own."""
+
+    issuer = "fazhi-gateway"
+    audience = "fazhi"
+
+    def __init__(self, kid: str = "test-key-1") -> None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        self.key = Ed25519PrivateKey.generate()
+        public = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(self.key.public_key()))
+        self.kid = kid
+        self.jwks = {"keys": [{**public, "kid": kid, "alg": "EdDSA", "use": "sig"}]}
+
+    def token(
+        self,
+        *,
+        scopes: Iterable[str] = ALL_SCOPES,
+        org: Mapping[str, Any] | None = None,
+        subject: str = "test-user",
+        name: str = "测试用户",
+        ttl_s: int = 900,
+        headers: Mapping[str, Any] | None = None,
+        **claims: Any,
+    ) -> str:
+        now = int(time.time())
+        body: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject,
+            "name": name,
+            "typ": "user",
+            "iat": now,
+            "exp": now + ttl_s,
+            "jti": uuid.uuid4().hex,
+            "scope": " ".join(sorted(scopes)),
+            "org": dict(org or {}),
+        }
+        body.update(claims)
+        return jwt.encode(
+            body,
+            self.key,
+            algorithm="EdDSA",
+            headers={"kid": self.kid, **(headers or {})},
+        )
+
+    def headers(self, **kwargs: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(**kwargs)}"}
+
 
 @dataclass(frozen=True)
 class ServiceUnderTest:
@@ -134,15 +207,37 @@ class ServiceUnderTest:
     create_app: Callable[..., FastAPI]
     settings: Callable[..., DataServiceSettings]
     get_session: Callable[..., AsyncIterator[AsyncSession]]
+    issuer: TokenIssuer = field(default_factory=TokenIssuer)
 
     def app(self, database_url: str, **overrides: Any) -> FastAPI:
-        return self.create_app(
-            self.settings(environment="test", database_url=database_url, **overrides)
+        settings = self.settings(
+            environment="test",
+            database_url=database_url,
+            jwks=json.dumps(self.issuer.jwks),
+            **overrides,
+        )
+        return self.create_app(settings)
+
+    def client(
+        self, app: FastAPI, *, raise_app_exceptions: bool = True
+    ) -> httpx.AsyncClient:
+        """A client of ``app`` that sends the all-permissions token."""
+        transport = httpx.ASGITransport(
+            app=app, raise_app_exceptions=raise_app_exceptions
+        )
+        return httpx.AsyncClient(
+            transport=transport, base_url=self.base_url, headers=self.issuer.headers()
         )
 
     @property
     def base_url(self) -> str:
         return f"http://{self.name}.test"
+
+
+@pytest.fixture(scope="session")
+def token_issuer(service_under_test: ServiceUnderTest) -> TokenIssuer:
+    """The key the service under test trusts: ``token_issuer.headers(scopes=..., org=...)``."""
+    return service_under_test.issuer
 
 
 @pytest.fixture(scope="session")
@@ -186,10 +281,7 @@ def client_with(
             yield session
 
         app.dependency_overrides[service_under_test.get_session] = test_session
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url=service_under_test.base_url
-        ) as c:
+        async with service_under_test.client(app) as c:
             yield c
 
     return make
@@ -199,7 +291,8 @@ def client_with(
 async def client(
     client_with: Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]],
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """The real app; its requests share the test's rolled-back session."""
+    """The real app; its requests share the test's rolled-back session and carry a token
+    with every permission and no organisation restriction."""
     async with client_with() as c:
         yield c
 
@@ -214,10 +307,7 @@ async def committing_client(
     """
     app = service_under_test.app(database_url)
     install_database(app.state, engine)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(
-        transport=transport, base_url=service_under_test.base_url
-    ) as c:
+    async with service_under_test.client(app, raise_app_exceptions=False) as c:
         yield c
 
 
@@ -230,11 +320,148 @@ async def isolated_client(
     with throwaway_database(service_under_test.name) as url:
         migrate(service_under_test.alembic_ini, url)
         app = service_under_test.app(url)
-        transport = httpx.ASGITransport(app=app)
         async with (
             app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=transport, base_url=service_under_test.base_url
-            ) as c,
+            service_under_test.client(app) as c,
         ):
             yield c
+
+
+def api_operations(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (method, path) of the app's /api/v1 operations, path parameters filled with
+    a random UUID."""
+    out: list[tuple[str, str]] = []
+    for path, operations in app.openapi()["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        concrete = re.sub(r"\{[^}]+\}", lambda _: str(uuid.uuid4()), path)
+        out.extend((method.upper(), concrete) for method in operations)
+    return sorted(out)
+
+
+def bad_tokens(issuer: TokenIssuer) -> dict[str, str]:
+    """Tokens a service must refuse with 401, by what is wrong with them."""
+    stranger = TokenIssuer(kid=issuer.kid)  # same kid, another key: a forged signature
+    valid = issuer.token()
+    header, payload, signature = valid.split(".")
+    tampered_payload = base64.urlsafe_b64encode(
+        json.dumps(
+            {**jwt.decode(valid, options={"verify_signature": False}), "scope": "x"}
+        ).encode()
+    ).rstrip(b"=")
+    unsigned_header = base64.urlsafe_b64encode(
+        b'{"alg":"none","typ":"JWT","kid":"test-key-1"}'
+    ).rstrip(b"=")
+    return {
+        "garbage": "not-a-token",
+        "expired": issuer.token(ttl_s=-3600),
+        "wrong_audience": issuer.token(aud="another-system"),
+        "wrong_issuer": issuer.token(iss="someone-else"),
+        "forged_signature": stranger.token(),
+        "tampered_claims": f"{header}.{tampered_payload.decode()}.{signature}",
+        "alg_none": f"{unsigned_header.decode()}.{payload}.",
+        "unknown_key": issuer.token(headers={"kid": "no-such-key"}),
+    }
+
+
+class AuthContract:
+    """Tests every data service inherits (docs/auth.md): subclass it in the service's tests
+    as ``class TestAuth(AuthContract)`` and name a ``collection`` path of the service."""
+
+    collection: str = ""
+    other_service: str = "enforcement"
+
+    @pytest.fixture
+    async def anonymous(
+        self, service_under_test: ServiceUnderTest, database_url: str
+    ) -> httpx.AsyncClient:
+        app = service_under_test.app(database_url)
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=service_under_test.base_url
+        )
+
+    async def test_without_a_token_every_operation_is_401(
+        self,
+        service_under_test: ServiceUnderTest,
+        database_url: str,
+        anonymous: httpx.AsyncClient,
+    ) -> None:
+        operations = api_operations(service_under_test.app(database_url))
+        assert len(operations) >= 10
+        for method, path in operations:
+            response = await anonymous.request(
+                method, path, json={} if method == "POST" else None
+            )
+            assert response.status_code == 401, (method, path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.headers["www-authenticate"].startswith("Bearer")
+
+    async def test_every_kind_of_bad_token_is_401(
+        self,
+        service_under_test: ServiceUnderTest,
+        database_url: str,
+        anonymous: httpx.AsyncClient,
+    ) -> None:
+        operations = api_operations(service_under_test.app(database_url))
+        for kind, token in bad_tokens(service_under_test.issuer).items():
+            for method, path in operations:
+                response = await anonymous.request(
+                    method,
+                    path,
+                    headers={"Authorization": f"Bearer {token}"},
+                    json={} if method == "POST" else None,
+                )
+                assert response.status_code == 401, (kind, method, path, response.text)
+                assert response.json()["type"] == "urn:fazhi:problem:unauthorized"
+
+    async def test_health_stays_open(self, anonymous: httpx.AsyncClient) -> None:
+        assert (await anonymous.get("/livez")).status_code == 200
+
+    async def test_read_permission_does_not_allow_writing(
+        self, client: httpx.AsyncClient, service_under_test: ServiceUnderTest
+    ) -> None:
+        reader = service_under_test.issuer.headers(
+            scopes={f"{service_under_test.name}:read"}
+        )
+        assert (await client.get(self.collection, headers=reader)).status_code == 200
+        response = await client.post(self.collection, headers=reader, json={})
+        assert response.status_code == 403
+        assert f"{service_under_test.name}:write" in response.json()["detail"]
+
+    async def test_another_services_permission_is_not_enough(
+        self, client: httpx.AsyncClient, service_under_test: ServiceUnderTest
+    ) -> None:
+        other = service_under_test.issuer.headers(
+            scopes={f"{self.other_service}:read", f"{self.other_service}:write"}
+        )
+        assert (await client.get(self.collection, headers=other)).status_code == 403
+
+    @pytest.mark.parametrize(
+        ("scopes", "org", "status"),
+        [
+            ({"reports:read"}, {"region_code": "421222"}, 200),
+            ({"{service}:read"}, {}, 200),
+            ({"reports:read"}, {"region_code": "421223"}, 403),
+            (
+                {"{service}:read"},
+                {"region_code": "421222", "township_code": "421222100"},
+                403,
+            ),
+            ({"audit:read"}, {}, 403),
+        ],
+    )
+    async def test_statistics_need_a_county_level_reader(
+        self,
+        client: httpx.AsyncClient,
+        service_under_test: ServiceUnderTest,
+        scopes: set[str],
+        org: dict[str, str],
+        status: int,
+    ) -> None:
+        granted = {s.format(service=service_under_test.name) for s in scopes}
+        headers = service_under_test.issuer.headers(scopes=granted, org=org)
+        params: dict[str, str | int] = {"region_code": "421222", "year": 2023}
+        response = await client.get(
+            "/api/v1/statistics", params=params, headers=headers
+        )
+        assert response.status_code == status, response.text

@@ -7,10 +7,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from stack import DATA_SERVICES, Stack
+from stack import SERVICES, Stack
 
-from gateway.sample.tongcheng_2023 import load_sample
+from gateway.sample.tongcheng_2023 import LOADER_SCOPES, load_sample
 from shared.testing import postgres_admin_url, throwaway_database
 
 
@@ -21,7 +22,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with ExitStack() as resources:
         urls: dict[str, str] = {}
         if postgres_admin_url():
-            for service in DATA_SERVICES:
+            for service in SERVICES:
                 urls[service] = resources.enter_context(
                     throwaway_database(service, backend="postgresql")
                 )
@@ -31,10 +32,29 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="session")
-def loaded(stack: Stack) -> dict[str, Any]:
+def credentials(stack: Stack) -> tuple[str, str]:
+    """An integration client of 通城县 with the sample loader's scopes."""
+    return stack.create_client("e2e-loader", LOADER_SCOPES, region_code="421222")
+
+
+@pytest.fixture(scope="session")
+def auth(stack: Stack, credentials: tuple[str, str]) -> dict[str, str]:
+    """Authorization headers of that client (a token good for 15 minutes)."""
+    response = httpx.post(
+        f"{stack.url()}/api/v1/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=credentials,
+        trust_env=False,
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture(scope="session")
+def loaded(stack: Stack, credentials: tuple[str, str]) -> dict[str, Any]:
     """The 通城县 2023 sample, created through the gateway's public API only."""
     started = time.monotonic()
-    counts = asyncio.run(load_sample(stack.url()))
+    counts = asyncio.run(load_sample(stack.url(), credentials=credentials))
     backend = "postgresql" if stack.database_urls else "sqlite"
     print(
         f"\nsample loaded on {backend} in {time.monotonic() - started:.1f} s: {counts}"

@@ -69,19 +69,39 @@ ALL_KEYS = {
 
 
 def annual(
-    stack: Stack, *, region_code: str = "421222", year: int = 2023, **params: Any
+    stack: Stack,
+    auth: dict[str, str],
+    *,
+    region_code: str = "421222",
+    year: int = 2023,
+    headers: dict[str, str] | None = None,
+    **params: Any,
 ) -> httpx.Response:
     return httpx.get(
         f"{stack.url()}/api/v1/reports/annual",
         params={"region_code": region_code, "year": year, **params},
+        headers={**auth, **(headers or {})},
         timeout=30,
         trust_env=False,
     )
 
 
+def token_of(stack: Stack, credentials: tuple[str, str]) -> dict[str, str]:
+    response = httpx.post(
+        f"{stack.url()}/api/v1/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=credentials,
+        trust_env=False,
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
 @pytest.fixture(scope="module")
-def report(stack: Stack, loaded: dict[str, Any]) -> dict[str, Any]:
-    response = annual(stack)
+def report(
+    stack: Stack, auth: dict[str, str], loaded: dict[str, Any]
+) -> dict[str, Any]:
+    response = annual(stack, auth)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -134,9 +154,9 @@ class TestAnnualReport2023:
         assert Decimal(550_000) <= saved < Decimal(560_000)  # the seed: 55万余元
 
     def test_markdown_follows_the_seed(
-        self, stack: Stack, loaded: dict[str, Any]
+        self, stack: Stack, auth: dict[str, str], loaded: dict[str, Any]
     ) -> None:
-        response = annual(stack, format="markdown")
+        response = annual(stack, auth, format="markdown")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/markdown")
         text = response.text
@@ -144,13 +164,7 @@ class TestAnnualReport2023:
             assert line in text
         for section in ("行政复议", "人民调解", "行政执法监督"):
             assert section in text
-        by_accept = httpx.get(
-            f"{stack.url()}/api/v1/reports/annual",
-            params={"region_code": "421222", "year": 2023},
-            headers={"Accept": "text/markdown"},
-            timeout=30,
-            trust_env=False,
-        )
+        by_accept = annual(stack, auth, headers={"Accept": "text/markdown"})
         assert by_accept.text == text
 
 
@@ -161,7 +175,13 @@ class TestOtherPeriodsAndRegions:
     def test_a_region_or_year_without_cases_is_all_zeros(
         self, stack: Stack, loaded: dict[str, Any], region_code: str, year: int
     ) -> None:
-        body = annual(stack, region_code=region_code, year=year).json()
+        # A client of that county (the loader's client may read only 通城县).
+        reader = stack.create_client(
+            f"reader-{region_code}", ("reports:read",), region_code=region_code
+        )
+        body = annual(
+            stack, token_of(stack, reader), region_code=region_code, year=year
+        ).json()
         assert body["partial"] is False
         for key, figure in body["figures"].items():
             if figure["kind"] == "count":
@@ -172,9 +192,9 @@ class TestOtherPeriodsAndRegions:
                 assert Decimal(figure["value"]) == 0, key
 
     def test_2022_counts_2022_not_the_2023_figures(
-        self, stack: Stack, loaded: dict[str, Any]
+        self, stack: Stack, auth: dict[str, str], loaded: dict[str, Any]
     ) -> None:
-        figures = annual(stack, year=2022).json()["figures"]
+        figures = annual(stack, auth, year=2022).json()["figures"]
         assert figures["mediation.cases_mediated"]["value"] not in (0, 4561)
         assert figures["reconsideration.applications_received"]["value"] != 62
         assert figures["enforcement.random_inspections"]["value"] != 46
@@ -182,7 +202,7 @@ class TestOtherPeriodsAndRegions:
 
 class TestThroughTheGateway:
     def test_routed_calls_reach_each_service(
-        self, stack: Stack, loaded: dict[str, Any]
+        self, stack: Stack, auth: dict[str, str], loaded: dict[str, Any]
     ) -> None:
         for service, path in (
             ("mediation", "disputes"),
@@ -192,7 +212,7 @@ class TestThroughTheGateway:
             response = httpx.get(
                 f"{stack.url()}/api/v1/{service}/{path}",
                 params={"region_code": "421222", "year": 2023, "page_size": 5},
-                headers={"X-Request-ID": "e2e-request-0001"},
+                headers={**auth, "X-Request-ID": "e2e-request-0001"},
                 timeout=30,
                 trust_env=False,
             )
@@ -200,13 +220,31 @@ class TestThroughTheGateway:
             assert len(response.json()["items"]) == 5
             assert response.headers["x-request-id"] == "e2e-request-0001"
 
-    def test_routed_errors_are_problems(self, stack: Stack) -> None:
-        response = httpx.get(
-            f"{stack.url()}/api/v1/mediation/disputes/7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c",
-            trust_env=False,
-        )
+    def test_routed_errors_are_problems(
+        self, stack: Stack, auth: dict[str, str]
+    ) -> None:
+        url = f"{stack.url()}/api/v1/mediation/disputes/7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c"
+        response = httpx.get(url, headers=auth, trust_env=False)
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
+        anonymous = httpx.get(url, trust_env=False)
+        assert anonymous.status_code == 401
+        assert anonymous.headers["content-type"] == "application/problem+json"
+
+    def test_a_report_needs_a_token(self, stack: Stack) -> None:
+        response = annual(stack, {})
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+
+    def test_a_client_of_another_county_gets_no_figures_of_this_one(
+        self, stack: Stack, loaded: dict[str, Any]
+    ) -> None:
+        other = stack.create_client(
+            "reader-421223", ("reports:read",), region_code="421223"
+        )
+        body = annual(stack, token_of(stack, other)).json()
+        assert body["partial"] is True
+        assert body["figures"] == {}
 
     def test_openapi_is_served(self, stack: Stack) -> None:
         assert httpx.get(f"{stack.url()}/docs", trust_env=False).status_code == 200

@@ -67,11 +67,13 @@ from enforcement.social_supervisors.service import appoint_supervisor
 from enforcement.teams.models import ComprehensiveEnforcementTeam
 from enforcement.teams.schemas import TeamCreate
 from enforcement.teams.service import create_team
-from shared.auth import Principal
+from shared.auth import OrgScope, Principal
 
 REGION = "421222"
 OTHER_REGION = "421223"
 ACTOR = Principal(subject="test-user")
+#: The builders act for no particular organisation (a provincial caller).
+ANYWHERE = OrgScope()
 THRESHOLDS = GradeThresholds(excellent=Decimal(90), good=Decimal(80), pass_=Decimal(60))
 UNKNOWN_ID = "7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c"
 
@@ -89,6 +91,7 @@ async def make_agency(
 ) -> EnforcementAgency:
     return await create_agency(
         session,
+        org=ANYWHERE,
         payload=AgencyCreate(
             region_code=region_code, name=name or f"测试局{_suffix()}", sector=sector
         ),
@@ -105,6 +108,7 @@ async def make_team(
 ) -> ComprehensiveEnforcementTeam:
     return await create_team(
         session,
+        org=ANYWHERE,
         payload=TeamCreate(
             region_code=region_code,
             name=f"综合执法大队{_suffix()}",
@@ -124,6 +128,7 @@ async def make_officer(
 ) -> Officer:
     return await create_officer(
         session,
+        org=ANYWHERE,
         payload=OfficerCreate(
             agency_id=agency.id,
             name="执法员甲",
@@ -148,6 +153,7 @@ async def make_instrument(
     (verified on ``rectified_on``, default 20 days after issue), ``overdue`` or ``escalated``."""
     instrument = await issue_instrument(
         session,
+        org=ANYWHERE,
         payload=InstrumentCreate(
             kind=kind,
             agency_id=agency.id,
@@ -201,6 +207,7 @@ async def make_review(
 ) -> CaseFileReview:
     return await record_review(
         session,
+        org=ANYWHERE,
         payload=ReviewCreate(
             agency_id=agency.id,
             case_reference=f"通执罚〔2023〕{_suffix()}号",
@@ -222,6 +229,7 @@ async def make_supervisor(
 ) -> SocialSupervisor:
     return await appoint_supervisor(
         session,
+        org=ANYWHERE,
         payload=SupervisorCreate(
             region_code=region_code,
             name="监督员甲",
@@ -242,6 +250,7 @@ async def make_item(
 ) -> InspectionItem:
     return await put_item_on_list(
         session,
+        org=ANYWHERE,
         payload=InspectionItemCreate(
             agency_id=agency.id,
             name=f"抽查事项{_suffix()}",
@@ -261,6 +270,7 @@ async def make_inspection(
 ) -> RandomInspection:
     return await record_inspection(
         session,
+        org=ANYWHERE,
         payload=RandomInspectionCreate(
             inspected_on=inspected_on,
             lead_agency_id=lead.id,
@@ -280,6 +290,7 @@ async def make_lenient_item(
 ) -> LenientEnforcementListItem:
     return await add_item(
         session,
+        org=ANYWHERE,
         payload=LenientItemCreate(
             agency_id=agency.id,
             measure=measure,
@@ -298,6 +309,7 @@ async def make_campaign(
 ) -> SpecialCampaign:
     return await start_campaign(
         session,
+        org=ANYWHERE,
         payload=CampaignCreate(
             region_code=region_code, name="专项整治", started_on=started_on
         ),
@@ -315,6 +327,7 @@ async def make_clue(
     clue = await record_clue(
         session,
         campaign,
+        org=ANYWHERE,
         payload=ProblemClueCreate(
             agency_id=agency.id, found_on=found_on, description="问题线索"
         ),
@@ -336,6 +349,7 @@ async def make_judgment(
 ) -> JudgmentPerformance:
     performance = await record_performance(
         session,
+        org=ANYWHERE,
         payload=JudgmentPerformanceCreate(
             agency_id=agency.id,
             judgment_reference=f"(2022)鄂1222行初{_suffix()}号",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.service import DataServiceSettings
 
 
-class Settings(ServiceSettings):
+class Settings(DataServiceSettings):
     """Attributes:
     reconsideration_url, mediation_url, enforcement_url: base URLs of the services (scheme,
         host and port, no path); the gateway calls ``<url>/api/v1/...``.
@@ -23,9 +25,33 @@ class Settings(ServiceSettings):
         this is reported as ``timeout`` and the report answers without it.
     retry_after_s: seconds sent as ``Retry-After`` when a proxied service cannot be reached.
     max_statistics_bytes: largest statistics payload accepted from a service.
+
+    Identity (docs/auth.md); the gateway's own database holds users, clients, refresh tokens
+    and failed logins only (``database_url``, default ``<data_dir>/gateway.sqlite3``):
+
+    token_issuer, token_audience: ``iss`` and ``aud`` of the tokens the gateway issues (and
+        checks on its own report endpoint). ``jwks_url`` and ``jwks`` are not used by the
+        gateway: it verifies against its own keys.
+    access_token_ttl_s: lifetime of an access token (default 15 minutes).
+    refresh_token_ttl_s: lifetime of a login session: a refresh token, and every token it is
+        rotated into, expires this long after the login that started it (default 8 hours).
+    keys_dir: where the Ed25519 signing keys live as PEM files (default ``<data_dir>/keys``);
+        every replica of the gateway must see the same directory.
+    keys_reload_s: how often a running gateway re-reads ``keys_dir`` (a key added by
+        ``rotate-keys`` signs on every replica within this time).
+    key_retirement_margin_s: how long, beyond the longest token lifetime, a superseded key
+        stays published (covers replicas that have not re-read the keys yet, clock skew and
+        the services' verification leeway).
+    login_failure_window_s, login_max_failures_per_account, login_max_failures_per_address,
+        login_lockout_s: that many failed logins of one account (or from one client address)
+        within the window lock further attempts for ``login_lockout_s`` seconds (429). The
+        address is the TCP peer: behind a reverse proxy run uvicorn with ``--proxy-headers
+        --forwarded-allow-ips=<the proxy's address>``, or every caller shares the proxy's.
     """
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_")
+
+    service_name: ClassVar[str] = "gateway"
 
     reconsideration_url: str = "http://127.0.0.1:8001"
     mediation_url: str = "http://127.0.0.1:8002"
@@ -43,6 +69,17 @@ class Settings(ServiceSettings):
     retry_after_s: int = Field(default=5, ge=1)
     max_statistics_bytes: int = Field(default=2_000_000, ge=1024)
 
+    access_token_ttl_s: int = Field(default=900, ge=60, le=86_400)
+    refresh_token_ttl_s: int = Field(default=28_800, ge=300, le=30 * 86_400)
+    keys_dir: Path | None = None
+    keys_reload_s: float = Field(default=30.0, gt=0, le=3600)
+    key_retirement_margin_s: int = Field(default=600, ge=0)
+
+    login_failure_window_s: int = Field(default=900, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_lockout_s: int = Field(default=900, ge=1)
+
     @field_validator("reconsideration_url", "mediation_url", "enforcement_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
@@ -54,6 +91,15 @@ class Settings(ServiceSettings):
         """Base URL of the upstream called ``name`` (reconsideration, mediation or enforcement)."""
         url: str = getattr(self, f"{name}_url")
         return url
+
+    @property
+    def effective_keys_dir(self) -> Path:
+        return self.keys_dir or self.data_dir / "keys"
+
+    @property
+    def key_publication_s(self) -> int:
+        """How long a superseded signing key stays in the JWKS."""
+        return self.access_token_ttl_s + self.key_retirement_margin_s
 
 
 @lru_cache

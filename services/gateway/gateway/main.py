@@ -1,6 +1,7 @@
 """The gateway: ``create_app`` and its lifespan.
 
-Run with ``uvicorn gateway.main:create_app --factory``.
+Run with ``uvicorn gateway.main:create_app --factory`` after ``alembic upgrade head`` in
+``services/gateway`` (its identity database).
 """
 
 from __future__ import annotations
@@ -8,18 +9,22 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
 
-from gateway.api import api_router
+from gateway.api import api_router, root_router
 from gateway.config import Settings
+from gateway.identity.keys import KeyStore, OwnKeysVerifier
 from gateway.reports.schemas import UpstreamName
 from gateway.upstream import open_upstreams, upstreams_of
+from shared.db import create_engine, database_check, install_database
 from shared.defaults import install_service_defaults
 from shared.health import HealthCheck
 
 SERVICE = "gateway"
+ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
 
 def _ready(name: UpstreamName) -> HealthCheck:
@@ -36,34 +41,56 @@ def create_app(
 ) -> FastAPI:
     """The gateway app. ``transports`` replaces the network transport of the named upstreams
     (tests pass ``httpx.MockTransport`` handlers); the lifespan still creates and closes the
-    clients."""
+    clients.
+
+    The lifespan also opens the identity database and loads the signing keys from
+    ``keys_dir``, making the first key when there is none; it never creates a user."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        keys = KeyStore(
+            settings.effective_keys_dir,
+            publication_s=settings.key_publication_s,
+            reload_s=settings.keys_reload_s,
+        )
+        await keys.start()
+        app.state.signing_keys = keys
+        # shared.auth's PrincipalDep verifies bearer tokens with app.state.token_verifier.
+        app.state.token_verifier = OwnKeysVerifier(
+            keys, issuer=settings.token_issuer, audience=settings.token_audience
+        )
+        engine = create_engine(settings.effective_database_url)
+        install_database(app.state, engine)
         upstreams = open_upstreams(settings, transports=transports)
         app.state.upstreams = upstreams
         try:
             yield
         finally:
             await upstreams.aclose()
+            await engine.dispose()
 
     app = FastAPI(
         title="Fazhi gateway",
         version="1.0.0",
         lifespan=lifespan,
-        description="Routes `/api/v1/{reconsideration,mediation,enforcement}/...` to the services "
-        "and builds the reports that combine their statistics.",
+        description="Issues tokens (`/api/v1/auth/token`, keys at `/.well-known/jwks.json`), "
+        "routes `/api/v1/{reconsideration,mediation,enforcement}/...` to the services and "
+        "builds the reports that combine their statistics.",
     )
     app.state.settings = settings
     install_service_defaults(
         app,
         settings,
         service=SERVICE,
-        checks={name: _ready(name) for name in UpstreamName},
+        checks={
+            "database": database_check(ALEMBIC_INI),
+            **{name: _ready(name) for name in UpstreamName},
+        },
     )
     # httpx logs every request's full URL at INFO; query strings may carry personal data
     # (the access log leaves them out for the same reason).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app.include_router(api_router)
+    app.include_router(root_router)
     return app

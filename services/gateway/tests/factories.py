@@ -1,4 +1,5 @@
-"""Stand-ins for the three services: statistics payloads and ``httpx.MockTransport`` handlers.
+"""Stand-ins for the three services (statistics payloads and ``httpx.MockTransport``
+handlers) and builders of users, clients and tokens.
 
 The payloads are built with ``shared.statistics`` exactly as the services build theirs; the
 numbers are 通城县's 2023 figures (domain.md §7), typed in by hand.
@@ -7,12 +8,22 @@ numbers are 通城县's 2023 figures (domain.md §7), typed in by hand.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from decimal import Decimal
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.identity import service as identity
+from gateway.identity.keys import KeyStore, SigningKey
+from gateway.identity.models import Client, User
+from gateway.identity.schemas import ClientCreate, OrgCreate, UserCreate
+from shared.auth import Role
 from shared.statistics import (
     Figure,
     FigureDefinition,
@@ -217,3 +228,89 @@ class FakeService:
     def last(self) -> httpx.Request:
         assert self.requests, f"{self.name} received no request"
         return self.requests[-1]
+
+
+# --- identity ----------------------------------------------------------------------------
+
+PASSWORD = "Correct-Horse-42"
+ISSUER = "fazhi-gateway"
+AUDIENCE = "fazhi"
+
+
+async def make_user(
+    session: AsyncSession,
+    *,
+    username: str = "zhang.wei",
+    password: str = PASSWORD,
+    roles: Sequence[Role] = (Role.county_admin,),
+    display_name: str = "张伟",
+    region_code: str = REGION,
+    **org: Any,
+) -> User:
+    """A flushed user (the password hashed with argon2, as the command line stores it)."""
+    return await identity.create_user(
+        session,
+        payload=UserCreate(
+            username=username,
+            display_name=display_name,
+            roles=list(roles),
+            org=OrgCreate(region_code=region_code, **org),
+            password=SecretStr(password),
+        ),
+    )
+
+
+async def make_client(
+    session: AsyncSession,
+    *,
+    scopes: Sequence[str] = ("mediation:read", "reports:read"),
+    name: str = "12345 热线",
+    region_code: str = REGION,
+    **org: Any,
+) -> tuple[Client, str]:
+    """A flushed client and its secret."""
+    return await identity.create_client(
+        session,
+        payload=ClientCreate(
+            name=name,
+            scopes=list(scopes),
+            org=OrgCreate(region_code=region_code, **org),
+        ),
+    )
+
+
+def claims(**overrides: Any) -> dict[str, Any]:
+    """Valid access-token claims of a county-level reader of reports; ``None`` drops a claim."""
+    now = int(time.time())
+    base: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": str(uuid.uuid4()),
+        "typ": "user",
+        "name": "李娜",
+        "iat": now,
+        "exp": now + 900,
+        "jti": str(uuid.uuid4()),
+        "scope": "reports:read",
+        "org": {
+            "region_code": REGION,
+            "township_code": None,
+            "committee_id": None,
+            "agency_id": None,
+        },
+        "roles": ["leader"],
+    }
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+async def signing_key(app: FastAPI) -> SigningKey:
+    """The key the app signs with now."""
+    store: KeyStore = app.state.signing_keys
+    return (await store.current()).signing_key
+
+
+async def bearer(app: FastAPI, **overrides: Any) -> dict[str, str]:
+    """An ``Authorization`` header with a token the app itself could have issued."""
+    token = (await signing_key(app)).sign(claims(**overrides))
+    return {"Authorization": f"Bearer {token}"}

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.config import Settings
+from gateway.identity.models import Client, User
 from gateway.main import create_app
+from shared.settings import Environment
+from shared.testing import throwaway_database
 from tests.factories import FakeService, answer, refuse_connection
 
 PROBLEM = "application/problem+json"
+
+
+def key_files(directory: Path) -> list[Path]:
+    return sorted(directory.iterdir()) if directory.exists() else []
 
 
 class TestLifespan:
@@ -29,6 +40,20 @@ class TestLifespan:
             )
         assert all(c.is_closed for c in http.values())
 
+    async def test_the_lifespan_opens_the_database_and_makes_a_signing_key(
+        self, settings: Settings, keys_dir: Path, session: AsyncSession
+    ) -> None:
+        assert key_files(keys_dir) == []
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            engine = app.state.engine
+            assert str(engine.url) == settings.database_url
+            assert len(key_files(keys_dir)) == 1
+        # No default user or client, ever.
+        for table in (User, Client):
+            count = await session.scalar(select(func.count()).select_from(table))
+            assert count == 0
+
 
 class TestReadiness:
     async def test_ready_when_every_service_is_ready(
@@ -37,6 +62,7 @@ class TestReadiness:
         response = await client.get("/readyz")
         assert response.status_code == 200
         assert response.json()["checks"] == [
+            "database",
             "enforcement",
             "mediation",
             "reconsideration",
@@ -52,6 +78,28 @@ class TestReadiness:
         assert response.status_code == 503
         assert response.headers["content-type"] == PROBLEM
         assert response.json()["failing_checks"] == ["mediation", "enforcement"]
+
+    async def test_not_ready_when_the_database_is_not_migrated(
+        self,
+        upstreams: dict[str, FakeService],
+        keys_dir: Path,
+    ) -> None:
+        with throwaway_database("gateway") as url:
+            app = create_app(
+                Settings(
+                    environment=Environment.test, database_url=url, keys_dir=keys_dir
+                ),
+                transports={n: httpx.MockTransport(f) for n, f in upstreams.items()},
+            )
+            async with (
+                app.router.lifespan_context(app),
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
+                ) as client,
+            ):
+                response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["failing_checks"] == ["database"]
 
     async def test_liveness_needs_no_upstream(
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]

@@ -50,6 +50,7 @@ async def make_committee(
             kind=kind,
             founded_on=founded_on,
         ),
+        org=None,
     )
 
 
@@ -68,6 +69,7 @@ async def make_mediator(
             employment=employment,
             recruited_on=recruited_on,
         ),
+        org=None,
     )
 
 
@@ -75,13 +77,19 @@ async def make_training(
     session: AsyncSession,
     *,
     region_code: str = REGION,
+    township_code: str | None = None,
     held_on: dt.date = dt.date(2023, 5, 1),
 ) -> Training:
     return await create_training(
         session,
         payload=TrainingCreate(
-            region_code=region_code, title="培训", held_on=held_on, attendees_count=30
+            region_code=region_code,
+            township_code=township_code,
+            title="培训",
+            held_on=held_on,
+            attendees_count=30,
         ),
+        org=None,
     )
 
 
@@ -117,6 +125,7 @@ async def make_dispute(
         payload=dispute_payload(committee, **overrides),
         actor=ACTOR,
         time_limit_days=time_limit_days,
+        org=None,
     )
     if outcome is None:
         return dispute

@@ -126,6 +126,7 @@ async def make_discussion(
         payload=CollectiveDiscussionCreate(
             region_code=region_code, held_on=held_on, chair="分管副县长"
         ),
+        org=ACTOR.org,
     )
 
 

@@ -9,10 +9,14 @@ from enforcement.agencies.models import EnforcementAgency
 from enforcement.agencies.schemas import AgencyFilters
 from enforcement.agencies.service import get_agency
 from enforcement.db import SessionDep
+from shared.auth import PrincipalDep
 
 
-async def _agency(session: SessionDep, agency_id: uuid.UUID) -> EnforcementAgency:
-    return await get_agency(session, agency_id)
+async def _agency(
+    session: SessionDep, agency_id: uuid.UUID, principal: PrincipalDep
+) -> EnforcementAgency:
+    """The agency within the caller's organisation; 404 otherwise."""
+    return await get_agency(session, agency_id, org=principal.org)
 
 
 AgencyDep = Annotated[EnforcementAgency, Depends(_agency)]

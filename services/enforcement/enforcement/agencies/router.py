@@ -7,6 +7,7 @@ from enforcement.agencies.dependencies import AgencyDep, AgencyFiltersDep
 from enforcement.agencies.exceptions import AgencyNameTaken, AgencyNotFound
 from enforcement.agencies.schemas import AgencyCreate, AgencyRead
 from enforcement.db import SessionDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -17,13 +18,17 @@ router = APIRouter(prefix="/enforcement-agencies", tags=["enforcement agencies"]
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AgencyRead,
-    responses=problem_responses(AgencyNameTaken),
+    responses=problem_responses(AgencyNameTaken, Forbidden),
 )
 async def create_agency(
-    payload: AgencyCreate, session: SessionDep, response: Response
+    payload: AgencyCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> AgencyRead:
-    """Register an enforcement agency (执法主体). A county's agency names are unique (409 otherwise)."""
-    agency = await service.create_agency(session, payload=payload)
+    """Register an enforcement agency (执法主体). A county's agency names are unique (409 otherwise).
+    Another county's agency, or any new agency for an agency's own staff, answers 403."""
+    agency = await service.create_agency(session, payload=payload, org=principal.org)
     await session.commit()
     response.headers["Location"] = f"/api/v1/enforcement-agencies/{agency.id}"
     return AgencyRead.model_validate(agency)
@@ -31,10 +36,16 @@ async def create_agency(
 
 @router.get("", response_model=Page[AgencyRead], responses=problem_responses())
 async def list_agencies(
-    session: SessionDep, filters: AgencyFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: AgencyFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[AgencyRead]:
-    """Agencies ordered by creation, filtered by region and sector (agencies carry no date to filter a year on)."""
-    return await service.list_agencies(session, filters=filters, page=page)
+    """Agencies ordered by creation, filtered by region and sector (agencies carry no date to filter a year on).
+    An agency's own staff see only their agency."""
+    return await service.list_agencies(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

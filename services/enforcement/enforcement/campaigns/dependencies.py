@@ -9,14 +9,21 @@ from enforcement.campaigns.models import ProblemClue, SpecialCampaign
 from enforcement.campaigns.schemas import CampaignFilters, ProblemClueFilters
 from enforcement.campaigns.service import get_campaign, get_clue
 from enforcement.db import SessionDep
+from shared.auth import PrincipalDep
 
 
-async def _campaign(session: SessionDep, campaign_id: uuid.UUID) -> SpecialCampaign:
-    return await get_campaign(session, campaign_id)
+async def _campaign(
+    session: SessionDep, campaign_id: uuid.UUID, principal: PrincipalDep
+) -> SpecialCampaign:
+    """The campaign within the caller's organisation (its county); 404 otherwise."""
+    return await get_campaign(session, campaign_id, org=principal.org)
 
 
-async def _clue(session: SessionDep, clue_id: uuid.UUID) -> ProblemClue:
-    return await get_clue(session, clue_id)
+async def _clue(
+    session: SessionDep, clue_id: uuid.UUID, principal: PrincipalDep
+) -> ProblemClue:
+    """The clue within the caller's organisation (county and agency); 404 otherwise."""
+    return await get_clue(session, clue_id, org=principal.org)
 
 
 CampaignDep = Annotated[SpecialCampaign, Depends(_campaign)]

@@ -24,7 +24,7 @@ from enforcement.campaigns.schemas import (
     ProblemClueRead,
 )
 from enforcement.db import SessionDep
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -35,13 +35,17 @@ router = APIRouter(tags=["special campaigns"])
     "/special-campaigns",
     status_code=status.HTTP_201_CREATED,
     response_model=CampaignRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def start_campaign(
-    payload: CampaignCreate, session: SessionDep, response: Response
+    payload: CampaignCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> CampaignRead:
-    """Start a special campaign (专项整治 / 专项督察)."""
-    campaign = await service.start_campaign(session, payload=payload)
+    """Start a special campaign (专项整治 / 专项督察). Another county, or a caller acting for
+    one agency, answers 403."""
+    campaign = await service.start_campaign(session, payload=payload, org=principal.org)
     await session.commit()
     response.headers["Location"] = f"/api/v1/special-campaigns/{campaign.id}"
     return CampaignRead.model_validate(campaign)
@@ -53,10 +57,15 @@ async def start_campaign(
     responses=problem_responses(),
 )
 async def list_campaigns(
-    session: SessionDep, filters: CampaignFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: CampaignFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[CampaignRead]:
     """Campaigns ordered by creation, filtered by region and year started."""
-    return await service.list_campaigns(session, filters=filters, page=page)
+    return await service.list_campaigns(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(
@@ -73,16 +82,20 @@ async def read_campaign(campaign: CampaignDep) -> CampaignRead:
     "/special-campaigns/{campaign_id}/problem-clues",
     status_code=status.HTTP_201_CREATED,
     response_model=ProblemClueRead,
-    responses=problem_responses(CampaignNotFound),
+    responses=problem_responses(CampaignNotFound, Forbidden),
 )
 async def record_clue(
     campaign: CampaignDep,
     payload: ProblemClueCreate,
     session: SessionDep,
+    principal: PrincipalDep,
     response: Response,
 ) -> ProblemClueRead:
-    """Record a problem clue (问题线索) found in the campaign."""
-    clue = await service.record_clue(session, campaign, payload=payload)
+    """Record a problem clue (问题线索) found in the campaign. An agency outside the
+    caller's organisation is unknown (422)."""
+    clue = await service.record_clue(
+        session, campaign, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/problem-clues/{clue.id}"
     return ProblemClueRead.model_validate(clue)
@@ -94,11 +107,17 @@ async def record_clue(
     responses=problem_responses(CampaignNotFound),
 )
 async def list_campaign_clues(
-    campaign: CampaignDep, session: SessionDep, page: PageParamsDep
+    campaign: CampaignDep,
+    session: SessionDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[ProblemClueRead]:
-    """The campaign's clues ordered by creation."""
+    """The campaign's clues ordered by creation (an agency's own staff see their agency's)."""
     return await service.list_clues(
-        session, filters=ProblemClueFilters(campaign_id=campaign.id), page=page
+        session,
+        filters=ProblemClueFilters(campaign_id=campaign.id),
+        page=page,
+        org=principal.org,
     )
 
 
@@ -108,10 +127,16 @@ async def list_campaign_clues(
     responses=problem_responses(),
 )
 async def list_clues(
-    session: SessionDep, filters: ProblemClueFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: ProblemClueFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[ProblemClueRead]:
-    """Clues ordered by creation, filtered by region, campaign, agency, rectification and year found."""
-    return await service.list_clues(session, filters=filters, page=page)
+    """Clues ordered by creation, filtered by region, campaign, agency, rectification and year found.
+    An agency's own staff see their agency's clues."""
+    return await service.list_clues(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

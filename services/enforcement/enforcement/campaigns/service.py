@@ -1,3 +1,14 @@
+"""Special campaigns (专项整治 / 专项督察) and the problem clues (问题线索) they find.
+
+Organisation scope (docs/auth.md): a campaign is the bureau's, for the whole county,
+and carries only ``region_code``. Reads follow that column: every caller of the county
+sees its campaigns, an agency's staff included. Starting one is an act for the county,
+which an agency-scoped caller may not do (403, :func:`start_campaign`). A problem clue
+carries ``region_code`` and ``agency_id`` (the agency it concerns), so ``in_org``
+restricts clues: an agency's staff see only their agency's clues, in every listing
+(``/problem-clues`` and a campaign's ``/problem-clues`` alike).
+"""
+
 from __future__ import annotations
 
 import uuid
@@ -23,14 +34,26 @@ from enforcement.campaigns.schemas import (
     ProblemClueRead,
 )
 from enforcement.schemas import not_before
-from shared.auth import Principal
+from shared.auth import OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, year_bounds
+from shared.query import (
+    ensure_may_act_for,
+    filtered,
+    get_or_raise,
+    in_org,
+    year_bounds,
+)
 
 
 async def start_campaign(
-    session: AsyncSession, *, payload: CampaignCreate
+    session: AsyncSession, *, payload: CampaignCreate, org: OrgScope
 ) -> SpecialCampaign:
+    """Start a campaign of the caller's county.
+
+    Raises Forbidden (403) for another county and for an agency-scoped caller: the
+    campaign belongs to no agency (``agency_id=None`` is checked against ``org``).
+    """
+    ensure_may_act_for(org, region_code=payload.region_code, agency_id=None)
     campaign = SpecialCampaign(**payload.model_dump())
     session.add(campaign)
     await session.flush()
@@ -38,20 +61,20 @@ async def start_campaign(
 
 
 async def get_campaign(
-    session: AsyncSession, campaign_id: uuid.UUID
+    session: AsyncSession, campaign_id: uuid.UUID, *, org: OrgScope
 ) -> SpecialCampaign:
-    """Raises CampaignNotFound."""
-    campaign = await session.get(SpecialCampaign, campaign_id)
-    if campaign is None:
-        raise CampaignNotFound(f"No special campaign {campaign_id}")
-    return campaign
+    """The campaign within the caller's ``org`` (by county). Raises CampaignNotFound (404)."""
+    return await get_or_raise(
+        session, SpecialCampaign, campaign_id, CampaignNotFound, org=org
+    )
 
 
 async def list_campaigns(
-    session: AsyncSession, *, filters: CampaignFilters, page: PageParams
+    session: AsyncSession, *, filters: CampaignFilters, page: PageParams, org: OrgScope
 ) -> Page[CampaignRead]:
+    """The campaigns of the caller's county (``in_org``) matching ``filters``."""
     stmt = filtered(
-        select(SpecialCampaign),
+        in_org(select(SpecialCampaign), SpecialCampaign, org),
         SpecialCampaign,
         filters,
         year_column=SpecialCampaign.started_on,
@@ -62,14 +85,22 @@ async def list_campaigns(
 
 
 async def record_clue(
-    session: AsyncSession, campaign: SpecialCampaign, *, payload: ProblemClueCreate
+    session: AsyncSession,
+    campaign: SpecialCampaign,
+    *,
+    payload: ProblemClueCreate,
+    org: OrgScope,
 ) -> ProblemClue:
-    """Record a clue found in ``campaign``.
+    """Record a clue found in ``campaign`` (already loaded within the caller's ``org``).
 
-    Raises InvalidInput: ``agency_id`` (unknown or in another county), ``found_on``
-    (before the campaign started).
+    Raises InvalidInput: ``agency_id`` (unknown, also outside the caller's ``org``, or
+    in another county), ``found_on`` (before the campaign started); Forbidden (403) for
+    a clue outside ``org``.
     """
-    await require_agency(session, payload.agency_id, region_code=campaign.region_code)
+    agency = await require_agency(
+        session, payload.agency_id, org=org, region_code=campaign.region_code
+    )
+    ensure_may_act_for(org, region_code=campaign.region_code, agency_id=agency.id)
     not_before(
         payload.found_on,
         campaign.started_on,
@@ -86,18 +117,24 @@ async def record_clue(
     return clue
 
 
-async def get_clue(session: AsyncSession, clue_id: uuid.UUID) -> ProblemClue:
-    """Raises ProblemClueNotFound."""
-    clue = await session.get(ProblemClue, clue_id)
-    if clue is None:
-        raise ProblemClueNotFound(f"No problem clue {clue_id}")
-    return clue
+async def get_clue(
+    session: AsyncSession, clue_id: uuid.UUID, *, org: OrgScope
+) -> ProblemClue:
+    """The clue within the caller's ``org`` (region and agency). Raises ProblemClueNotFound (404)."""
+    return await get_or_raise(
+        session, ProblemClue, clue_id, ProblemClueNotFound, org=org
+    )
 
 
 async def list_clues(
-    session: AsyncSession, *, filters: ProblemClueFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: ProblemClueFilters,
+    page: PageParams,
+    org: OrgScope,
 ) -> Page[ProblemClueRead]:
-    stmt = select(ProblemClue)
+    """The clues within ``org`` (region and agency) matching ``filters``."""
+    stmt = in_org(select(ProblemClue), ProblemClue, org)
     if filters.region_code:
         stmt = stmt.where(ProblemClue.region_code == filters.region_code)
     if filters.campaign_id:

@@ -11,6 +11,7 @@ from enforcement.case_file_reviews.schemas import (
     ReviewRead,
 )
 from enforcement.db import SessionDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -21,13 +22,18 @@ router = APIRouter(prefix="/case-file-reviews", tags=["case-file reviews"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ReviewRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def record_review(
-    payload: ReviewCreate, session: SessionDep, request: Request, response: Response
+    payload: ReviewCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    response: Response,
 ) -> ReviewRead:
     """Record a case-file review (案卷评查). The grade is computed: fail when a veto item applies,
-    else excellent ≥ 90, good ≥ 80, pass ≥ 60, fail below (configurable thresholds)."""
+    else excellent ≥ 90, good ≥ 80, pass ≥ 60, fail below (configurable thresholds).
+    An agency outside the caller's organisation is unknown (422)."""
     settings = request.app.state.settings
     thresholds = GradeThresholds(
         excellent=settings.grade_excellent_min,
@@ -35,7 +41,7 @@ async def record_review(
         pass_=settings.grade_pass_min,
     )
     review = await service.record_review(
-        session, payload=payload, thresholds=thresholds
+        session, payload=payload, thresholds=thresholds, org=principal.org
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/case-file-reviews/{review.id}"
@@ -44,10 +50,15 @@ async def record_review(
 
 @router.get("", response_model=Page[ReviewRead], responses=problem_responses())
 async def list_reviews(
-    session: SessionDep, filters: ReviewFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: ReviewFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[ReviewRead]:
     """Reviews ordered by creation, filtered by region, agency, grade and year reviewed."""
-    return await service.list_reviews(session, filters=filters, page=page)
+    return await service.list_reviews(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

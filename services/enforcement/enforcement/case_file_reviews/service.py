@@ -1,3 +1,10 @@
+"""Case-file reviews (案卷评查).
+
+Organisation scope (docs/auth.md): a review carries ``region_code`` and ``agency_id``,
+so ``in_org`` alone restricts reads; the agency is looked up within the caller's
+organisation.
+"""
+
 from __future__ import annotations
 
 import uuid
@@ -15,8 +22,9 @@ from enforcement.case_file_reviews.schemas import (
     ReviewFilters,
     ReviewRead,
 )
+from shared.auth import OrgScope
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered
+from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
 
 
 def grade_for(
@@ -36,10 +44,16 @@ def grade_for(
 
 
 async def record_review(
-    session: AsyncSession, *, payload: ReviewCreate, thresholds: GradeThresholds
+    session: AsyncSession,
+    *,
+    payload: ReviewCreate,
+    thresholds: GradeThresholds,
+    org: OrgScope,
 ) -> CaseFileReview:
-    """Record a case-file review and its grade. Raises InvalidInput (``agency_id``)."""
-    agency = await require_agency(session, payload.agency_id)
+    """Record a case-file review and its grade. Raises InvalidInput (``agency_id``, also
+    for an agency outside the caller's ``org``) and Forbidden (403) for a record outside it."""
+    agency = await require_agency(session, payload.agency_id, org=org)
+    ensure_may_act_for(org, region_code=agency.region_code, agency_id=agency.id)
     review = CaseFileReview(
         **payload.model_dump(),
         region_code=agency.region_code,
@@ -50,19 +64,21 @@ async def record_review(
     return review
 
 
-async def get_review(session: AsyncSession, review_id: uuid.UUID) -> CaseFileReview:
-    """Raises ReviewNotFound."""
-    review = await session.get(CaseFileReview, review_id)
-    if review is None:
-        raise ReviewNotFound(f"No case-file review {review_id}")
-    return review
+async def get_review(
+    session: AsyncSession, review_id: uuid.UUID, *, org: OrgScope
+) -> CaseFileReview:
+    """The review within the caller's ``org``. Raises ReviewNotFound (404)."""
+    return await get_or_raise(
+        session, CaseFileReview, review_id, ReviewNotFound, org=org
+    )
 
 
 async def list_reviews(
-    session: AsyncSession, *, filters: ReviewFilters, page: PageParams
+    session: AsyncSession, *, filters: ReviewFilters, page: PageParams, org: OrgScope
 ) -> Page[ReviewRead]:
+    """The reviews within ``org`` (region and agency) matching ``filters``."""
     stmt = filtered(
-        select(CaseFileReview),
+        in_org(select(CaseFileReview), CaseFileReview, org),
         CaseFileReview,
         filters,
         year_column=CaseFileReview.reviewed_on,

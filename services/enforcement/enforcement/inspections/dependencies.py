@@ -12,16 +12,22 @@ from enforcement.inspections.schemas import (
     RandomInspectionFilters,
 )
 from enforcement.inspections.service import get_inspection, get_item
+from shared.auth import PrincipalDep
 
 
-async def _item(session: SessionDep, item_id: uuid.UUID) -> InspectionItem:
-    return await get_item(session, item_id)
+async def _item(
+    session: SessionDep, item_id: uuid.UUID, principal: PrincipalDep
+) -> InspectionItem:
+    """The item within the caller's organisation; 404 otherwise."""
+    return await get_item(session, item_id, org=principal.org)
 
 
 async def _inspection(
-    session: SessionDep, inspection_id: uuid.UUID
+    session: SessionDep, inspection_id: uuid.UUID, principal: PrincipalDep
 ) -> RandomInspection:
-    return await get_inspection(session, inspection_id)
+    """The inspection within the caller's organisation (for an agency's staff: one
+    their agency leads or takes part in); 404 otherwise."""
+    return await get_inspection(session, inspection_id, org=principal.org)
 
 
 InspectionItemDep = Annotated[InspectionItem, Depends(_item)]

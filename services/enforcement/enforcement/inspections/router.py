@@ -26,7 +26,7 @@ from enforcement.inspections.schemas import (
     RandomInspectionEventRead,
     RandomInspectionRead,
 )
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -37,13 +37,17 @@ router = APIRouter(tags=["random inspections"])
     "/inspection-items",
     status_code=status.HTTP_201_CREATED,
     response_model=InspectionItemRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def put_item_on_list(
-    payload: InspectionItemCreate, session: SessionDep, response: Response
+    payload: InspectionItemCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> InspectionItemRead:
-    """Put an item (抽查事项) on an agency's random-inspection list."""
-    item = await service.put_item_on_list(session, payload=payload)
+    """Put an item (抽查事项) on an agency's random-inspection list. An agency outside the
+    caller's organisation is unknown (422)."""
+    item = await service.put_item_on_list(session, payload=payload, org=principal.org)
     await session.commit()
     response.headers["Location"] = f"/api/v1/inspection-items/{item.id}"
     return InspectionItemRead.model_validate(item)
@@ -55,10 +59,15 @@ async def put_item_on_list(
     responses=problem_responses(),
 )
 async def list_items(
-    session: SessionDep, filters: InspectionItemFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: InspectionItemFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[InspectionItemRead]:
     """Inspection items ordered by creation, filtered by region, agency and a year they were on the list."""
-    return await service.list_items(session, filters=filters, page=page)
+    return await service.list_items(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(
@@ -108,13 +117,19 @@ async def list_item_events(
     "/random-inspections",
     status_code=status.HTTP_201_CREATED,
     response_model=RandomInspectionRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def record_inspection(
-    payload: RandomInspectionCreate, session: SessionDep, response: Response
+    payload: RandomInspectionCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> RandomInspectionRead:
-    """Record a "双随机、一公开" inspection task, its departments and the list items it covered."""
-    inspection = await service.record_inspection(session, payload=payload)
+    """Record a "双随机、一公开" inspection task, its departments and the list items it covered.
+    Agencies and items outside the caller's organisation are unknown (422)."""
+    inspection = await service.record_inspection(
+        session, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/random-inspections/{inspection.id}"
     return RandomInspectionRead.model_validate(inspection)
@@ -126,10 +141,16 @@ async def record_inspection(
     responses=problem_responses(),
 )
 async def list_inspections(
-    session: SessionDep, filters: RandomInspectionFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: RandomInspectionFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[RandomInspectionRead]:
-    """Inspection tasks ordered by creation, filtered by region, agency, joint and year inspected."""
-    return await service.list_inspections(session, filters=filters, page=page)
+    """Inspection tasks ordered by creation, filtered by region, agency, joint and year inspected.
+    An agency's own staff see the tasks their agency leads or takes part in."""
+    return await service.list_inspections(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

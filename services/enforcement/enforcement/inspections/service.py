@@ -1,8 +1,18 @@
+"""Random inspections (双随机、一公开) and the inspection items (抽查事项) they cover.
+
+Organisation scope (docs/auth.md): an inspection item carries ``region_code`` and
+``agency_id``, so ``in_org`` alone restricts it. A random inspection carries only
+``region_code``; it belongs to its lead agency and to each participating agency, so an
+agency-scoped caller sees the inspections its agency leads or takes part in
+(:func:`inspections_in_org`).
+"""
+
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -34,37 +44,45 @@ from enforcement.inspections.schemas import (
     RandomInspectionRead,
 )
 from enforcement.schemas import distinct_ids, not_before
-from shared.auth import Principal
+from shared.auth import Forbidden, OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
-from shared.query import year_bounds
+from shared.query import ensure_may_act_for, get_or_raise, in_org, year_bounds
 
 # --- inspection items (抽查事项) ---------------------------------------------------------
 
 
 async def put_item_on_list(
-    session: AsyncSession, *, payload: InspectionItemCreate
+    session: AsyncSession, *, payload: InspectionItemCreate, org: OrgScope
 ) -> InspectionItem:
-    """Put an item on an agency's list. Raises InvalidInput (``agency_id``)."""
-    agency = await require_agency(session, payload.agency_id)
+    """Put an item on an agency's list. Raises InvalidInput (``agency_id``, also for an
+    agency outside the caller's ``org``) and Forbidden (403) for a record outside it."""
+    agency = await require_agency(session, payload.agency_id, org=org)
+    ensure_may_act_for(org, region_code=agency.region_code, agency_id=agency.id)
     item = InspectionItem(**payload.model_dump(), region_code=agency.region_code)
     session.add(item)
     await session.flush()
     return item
 
 
-async def get_item(session: AsyncSession, item_id: uuid.UUID) -> InspectionItem:
-    """Raises InspectionItemNotFound."""
-    item = await session.get(InspectionItem, item_id)
-    if item is None:
-        raise InspectionItemNotFound(f"No inspection item {item_id}")
-    return item
+async def get_item(
+    session: AsyncSession, item_id: uuid.UUID, *, org: OrgScope
+) -> InspectionItem:
+    """The item within the caller's ``org`` (region and agency). Raises InspectionItemNotFound (404)."""
+    return await get_or_raise(
+        session, InspectionItem, item_id, InspectionItemNotFound, org=org
+    )
 
 
 async def list_items(
-    session: AsyncSession, *, filters: InspectionItemFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: InspectionItemFilters,
+    page: PageParams,
+    org: OrgScope,
 ) -> Page[InspectionItemRead]:
-    stmt = select(InspectionItem)
+    """The items within ``org`` (region and agency) matching ``filters``."""
+    stmt = in_org(select(InspectionItem), InspectionItem, org)
     if filters.region_code:
         stmt = stmt.where(InspectionItem.region_code == filters.region_code)
     if filters.agency_id:
@@ -154,17 +172,45 @@ async def list_item_events(
 # --- random inspections (双随机、一公开) --------------------------------------------------
 
 
+def inspections_in_org(stmt: Select[Any], org: OrgScope) -> Select[Any]:
+    """Restrict ``stmt`` (a select of RandomInspection) to the inspections of ``org``.
+
+    ``in_org`` filters by the county (``region_code``). An inspection has no
+    ``agency_id`` column: it belongs to its lead agency and to each participating
+    agency, so an agency-scoped caller sees those with ``lead_agency_id`` or a
+    participant equal to ``org.agency_id``.
+    """
+    stmt = in_org(stmt, RandomInspection, org)
+    if org.agency_id is not None:
+        stmt = stmt.where(
+            or_(
+                RandomInspection.lead_agency_id == org.agency_id,
+                RandomInspection.participants.any(
+                    RandomInspectionAgency.agency_id == org.agency_id
+                ),
+            )
+        )
+    return stmt
+
+
 async def record_inspection(
-    session: AsyncSession, *, payload: RandomInspectionCreate
+    session: AsyncSession, *, payload: RandomInspectionCreate, org: OrgScope
 ) -> RandomInspection:
     """Record an inspection task; it is joint when more than one department took part.
 
+    The agencies and items are looked up within the caller's ``org``: one outside it is
+    ``unknown`` (an agency's staff can name only their own agency and its items).
     Raises InvalidInput: ``lead_agency_id`` (unknown); ``participating_agency_ids.<i>``
     (unknown, repeated, the lead again, or in another county); ``inspection_item_ids.<i>``
     (unknown, repeated, ``not_participating`` when no department of the task lists
-    it, ``not_listed`` when it is not on the list on ``inspected_on``).
+    it, ``not_listed`` when it is not on the list on ``inspected_on``). Raises
+    Forbidden (403) for a task outside ``org`` (another county, or none of the
+    caller's agency).
     """
-    lead = await require_agency(session, payload.lead_agency_id, field="lead_agency_id")
+    lead = await require_agency(
+        session, payload.lead_agency_id, org=org, field="lead_agency_id"
+    )
+    ensure_may_act_for(org, region_code=lead.region_code)
     for index, agency_id in enumerate(payload.participating_agency_ids):
         if agency_id == lead.id:
             raise InvalidInput(
@@ -175,17 +221,24 @@ async def record_inspection(
     await require_agencies(
         session,
         payload.participating_agency_ids,
+        org=org,
         field="participating_agency_ids",
         region_code=lead.region_code,
     )
     departments = {lead.id, *payload.participating_agency_ids}
+    if org.agency_id is not None and org.agency_id not in departments:
+        raise Forbidden("Your agency is neither the lead nor a participant")
     distinct_ids(payload.inspection_item_ids, field="inspection_item_ids")
     items = {
         i.id: i
         for i in (
             await session.scalars(
-                select(InspectionItem).where(
-                    InspectionItem.id.in_(payload.inspection_item_ids)
+                in_org(
+                    select(InspectionItem).where(
+                        InspectionItem.id.in_(payload.inspection_item_ids)
+                    ),
+                    InspectionItem,
+                    org,
                 )
             )
         ).all()
@@ -233,16 +286,20 @@ async def record_inspection(
 
 
 async def get_inspection(
-    session: AsyncSession, inspection_id: uuid.UUID
+    session: AsyncSession, inspection_id: uuid.UUID, *, org: OrgScope
 ) -> RandomInspection:
-    """Raises RandomInspectionNotFound."""
-    inspection = await session.scalar(
-        select(RandomInspection)
-        .options(
-            selectinload(RandomInspection.participants),
-            selectinload(RandomInspection.items),
+    """The inspection within the caller's ``org`` (:func:`inspections_in_org`).
+    Raises RandomInspectionNotFound (404)."""
+    inspection: RandomInspection | None = await session.scalar(
+        inspections_in_org(
+            select(RandomInspection)
+            .options(
+                selectinload(RandomInspection.participants),
+                selectinload(RandomInspection.items),
+            )
+            .where(RandomInspection.id == inspection_id),
+            org,
         )
-        .where(RandomInspection.id == inspection_id)
     )
     if inspection is None:
         raise RandomInspectionNotFound(f"No random inspection {inspection_id}")
@@ -250,11 +307,19 @@ async def get_inspection(
 
 
 async def list_inspections(
-    session: AsyncSession, *, filters: RandomInspectionFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: RandomInspectionFilters,
+    page: PageParams,
+    org: OrgScope,
 ) -> Page[RandomInspectionRead]:
-    stmt = select(RandomInspection).options(
-        selectinload(RandomInspection.participants),
-        selectinload(RandomInspection.items),
+    """The inspections within ``org`` (:func:`inspections_in_org`) matching ``filters``."""
+    stmt = inspections_in_org(
+        select(RandomInspection).options(
+            selectinload(RandomInspection.participants),
+            selectinload(RandomInspection.items),
+        ),
+        org,
     )
     if filters.region_code:
         stmt = stmt.where(RandomInspection.region_code == filters.region_code)

@@ -9,12 +9,14 @@ from enforcement.db import SessionDep
 from enforcement.instruments.models import SupervisionInstrument
 from enforcement.instruments.schemas import InstrumentFilters
 from enforcement.instruments.service import get_instrument
+from shared.auth import PrincipalDep
 
 
 async def _instrument(
-    session: SessionDep, instrument_id: uuid.UUID
+    session: SessionDep, instrument_id: uuid.UUID, principal: PrincipalDep
 ) -> SupervisionInstrument:
-    return await get_instrument(session, instrument_id)
+    """The instrument within the caller's organisation; 404 otherwise."""
+    return await get_instrument(session, instrument_id, org=principal.org)
 
 
 InstrumentDep = Annotated[SupervisionInstrument, Depends(_instrument)]

@@ -15,7 +15,7 @@ from enforcement.instruments.schemas import (
     InstrumentEventRead,
     InstrumentRead,
 )
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/supervision-instruments", tags=["supervision instrum
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=InstrumentRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def issue_instrument(
     payload: InstrumentCreate,
@@ -37,12 +37,14 @@ async def issue_instrument(
 ) -> InstrumentRead:
     """Issue a supervision recommendation, opinion or decision (监督检查建议书/意见书/决定书) to an agency.
     It starts in `issued`; without `due_on` the rectification is due 30 calendar days after
-    `issued_on` (configurable)."""
+    `issued_on` (configurable). An agency or `follow_up_of` outside the caller's organisation
+    is unknown (422)."""
     instrument = await service.issue_instrument(
         session,
         payload=payload,
         actor=principal,
         rectification_days=request.app.state.settings.rectification_days,
+        org=principal.org,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/supervision-instruments/{instrument.id}"
@@ -51,10 +53,15 @@ async def issue_instrument(
 
 @router.get("", response_model=Page[InstrumentRead], responses=problem_responses())
 async def list_instruments(
-    session: SessionDep, filters: InstrumentFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: InstrumentFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[InstrumentRead]:
     """Instruments ordered by creation, filtered by region, agency, kind, status, follow-up and year issued."""
-    return await service.list_instruments(session, filters=filters, page=page)
+    return await service.list_instruments(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

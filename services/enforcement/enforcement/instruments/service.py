@@ -1,3 +1,10 @@
+"""Supervision instruments (监督检查建议书 / 意见书 / 决定书).
+
+Organisation scope (docs/auth.md): an instrument carries ``region_code`` and
+``agency_id`` (the agency it was issued to), so ``in_org`` alone restricts reads; the
+agency and ``follow_up_of`` are looked up within the caller's organisation.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,10 +37,10 @@ from enforcement.instruments.schemas import (
     VerifyRectification,
 )
 from enforcement.schemas import not_before
-from shared.auth import Principal
+from shared.auth import OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered
+from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
 
 #: Which status each command requires (domain.md §5).
 ALLOWED_FROM: dict[InstrumentEventType, frozenset[InstrumentStatus]] = {
@@ -55,17 +62,28 @@ async def issue_instrument(
     payload: InstrumentCreate,
     actor: Principal,
     rectification_days: int,
+    org: OrgScope,
 ) -> SupervisionInstrument:
     """Issue an instrument in status ``issued``.
 
     ``due_on`` defaults to ``issued_on`` + ``rectification_days`` calendar days
     (configurable, default 30; domain.md §5). Raises InvalidInput
     (``agency_id``; ``follow_up_of`` when it names no instrument, one to another
-    agency, or one issued later).
+    agency, or one issued later); both are looked up within the caller's ``org``, so a
+    reference outside it is ``unknown``. Raises Forbidden (403) for a record outside ``org``.
     """
-    agency = await require_agency(session, payload.agency_id)
+    agency = await require_agency(session, payload.agency_id, org=org)
+    ensure_may_act_for(org, region_code=agency.region_code, agency_id=agency.id)
     if payload.follow_up_of is not None:
-        earlier = await session.get(SupervisionInstrument, payload.follow_up_of)
+        earlier = await session.scalar(
+            in_org(
+                select(SupervisionInstrument).where(
+                    SupervisionInstrument.id == payload.follow_up_of
+                ),
+                SupervisionInstrument,
+                org,
+            )
+        )
         if earlier is None:
             raise InvalidInput(
                 "follow_up_of names no supervision instrument",
@@ -108,20 +126,24 @@ async def issue_instrument(
 
 
 async def get_instrument(
-    session: AsyncSession, instrument_id: uuid.UUID
+    session: AsyncSession, instrument_id: uuid.UUID, *, org: OrgScope
 ) -> SupervisionInstrument:
-    """Raises InstrumentNotFound."""
-    instrument = await session.get(SupervisionInstrument, instrument_id)
-    if instrument is None:
-        raise InstrumentNotFound(f"No supervision instrument {instrument_id}")
-    return instrument
+    """The instrument within the caller's ``org``. Raises InstrumentNotFound (404)."""
+    return await get_or_raise(
+        session, SupervisionInstrument, instrument_id, InstrumentNotFound, org=org
+    )
 
 
 async def list_instruments(
-    session: AsyncSession, *, filters: InstrumentFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: InstrumentFilters,
+    page: PageParams,
+    org: OrgScope,
 ) -> Page[InstrumentRead]:
+    """The instruments within ``org`` (region and agency) matching ``filters``."""
     stmt = filtered(
-        select(SupervisionInstrument),
+        in_org(select(SupervisionInstrument), SupervisionInstrument, org),
         SupervisionInstrument,
         filters,
         year_column=SupervisionInstrument.issued_on,

@@ -18,7 +18,7 @@ from enforcement.judgment_performances.schemas import (
     JudgmentPerformanceEventRead,
     JudgmentPerformanceRead,
 )
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -29,13 +29,19 @@ router = APIRouter(prefix="/judgment-performances", tags=["judgment performance"
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=JudgmentPerformanceRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def record_performance(
-    payload: JudgmentPerformanceCreate, session: SessionDep, response: Response
+    payload: JudgmentPerformanceCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> JudgmentPerformanceRead:
-    """Record an agency's unperformed effective judgment (生效裁判履行监督)."""
-    performance = await service.record_performance(session, payload=payload)
+    """Record an agency's unperformed effective judgment (生效裁判履行监督).
+    An agency outside the caller's organisation is unknown (422)."""
+    performance = await service.record_performance(
+        session, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/judgment-performances/{performance.id}"
     return JudgmentPerformanceRead.model_validate(performance)
@@ -45,10 +51,15 @@ async def record_performance(
     "", response_model=Page[JudgmentPerformanceRead], responses=problem_responses()
 )
 async def list_performances(
-    session: SessionDep, filters: JudgmentPerformanceFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: JudgmentPerformanceFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[JudgmentPerformanceRead]:
     """Items ordered by creation, filtered by region, agency, rectification and year found."""
-    return await service.list_performances(session, filters=filters, page=page)
+    return await service.list_performances(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

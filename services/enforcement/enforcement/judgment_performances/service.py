@@ -1,3 +1,11 @@
+"""Judgment performance supervision (生效裁判履行监督).
+
+Organisation scope (docs/auth.md): an item carries ``region_code`` and ``agency_id``
+(the agency that has to perform the judgment), so ``in_org`` alone restricts reads
+(an agency's staff see their agency's items); the agency is looked up within the
+caller's organisation.
+"""
+
 from __future__ import annotations
 
 import uuid
@@ -22,16 +30,18 @@ from enforcement.judgment_performances.schemas import (
     JudgmentPerformanceRead,
 )
 from enforcement.schemas import not_before
-from shared.auth import Principal
+from shared.auth import OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
-from shared.query import year_bounds
+from shared.query import ensure_may_act_for, get_or_raise, in_org, year_bounds
 
 
 async def record_performance(
-    session: AsyncSession, *, payload: JudgmentPerformanceCreate
+    session: AsyncSession, *, payload: JudgmentPerformanceCreate, org: OrgScope
 ) -> JudgmentPerformance:
-    """Record an agency's unperformed judgment. Raises InvalidInput (``agency_id``)."""
-    agency = await require_agency(session, payload.agency_id)
+    """Record an agency's unperformed judgment. Raises InvalidInput (``agency_id``, also
+    for an agency outside the caller's ``org``) and Forbidden (403) for a record outside it."""
+    agency = await require_agency(session, payload.agency_id, org=org)
+    ensure_may_act_for(org, region_code=agency.region_code, agency_id=agency.id)
     performance = JudgmentPerformance(
         **payload.model_dump(), region_code=agency.region_code
     )
@@ -41,21 +51,27 @@ async def record_performance(
 
 
 async def get_performance(
-    session: AsyncSession, performance_id: uuid.UUID
+    session: AsyncSession, performance_id: uuid.UUID, *, org: OrgScope
 ) -> JudgmentPerformance:
-    """Raises JudgmentPerformanceNotFound."""
-    performance = await session.get(JudgmentPerformance, performance_id)
-    if performance is None:
-        raise JudgmentPerformanceNotFound(
-            f"No judgment performance item {performance_id}"
-        )
-    return performance
+    """The item within the caller's ``org``. Raises JudgmentPerformanceNotFound (404)."""
+    return await get_or_raise(
+        session,
+        JudgmentPerformance,
+        performance_id,
+        JudgmentPerformanceNotFound,
+        org=org,
+    )
 
 
 async def list_performances(
-    session: AsyncSession, *, filters: JudgmentPerformanceFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: JudgmentPerformanceFilters,
+    page: PageParams,
+    org: OrgScope,
 ) -> Page[JudgmentPerformanceRead]:
-    stmt = select(JudgmentPerformance)
+    """The items within ``org`` (region and agency) matching ``filters``."""
+    stmt = in_org(select(JudgmentPerformance), JudgmentPerformance, org)
     if filters.region_code:
         stmt = stmt.where(JudgmentPerformance.region_code == filters.region_code)
     if filters.agency_id:

@@ -7,6 +7,7 @@ from enforcement.lenient_items import service
 from enforcement.lenient_items.dependencies import LenientItemDep, LenientItemFiltersDep
 from enforcement.lenient_items.exceptions import LenientItemNotFound
 from enforcement.lenient_items.schemas import LenientItemCreate, LenientItemRead
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -19,14 +20,18 @@ router = APIRouter(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=LenientItemRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def add_item(
-    payload: LenientItemCreate, session: SessionDep, response: Response
+    payload: LenientItemCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> LenientItemRead:
     """Add an item to an agency's lenient enforcement list (免罚清单): no_penalty (不予处罚),
-    exempt (免予处罚), lighter (从轻) or reduced (减轻)."""
-    item = await service.add_item(session, payload=payload)
+    exempt (免予处罚), lighter (从轻) or reduced (减轻). An agency outside the caller's
+    organisation is unknown (422)."""
+    item = await service.add_item(session, payload=payload, org=principal.org)
     await session.commit()
     response.headers["Location"] = f"/api/v1/lenient-enforcement-list-items/{item.id}"
     return LenientItemRead.model_validate(item)
@@ -34,10 +39,15 @@ async def add_item(
 
 @router.get("", response_model=Page[LenientItemRead], responses=problem_responses())
 async def list_items(
-    session: SessionDep, filters: LenientItemFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: LenientItemFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[LenientItemRead]:
     """List items ordered by creation, filtered by region, agency, measure and year effective."""
-    return await service.list_items(session, filters=filters, page=page)
+    return await service.list_items(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

@@ -1,3 +1,10 @@
+"""Lenient enforcement lists (免罚清单).
+
+Organisation scope (docs/auth.md): a list item carries ``region_code`` and
+``agency_id``, so ``in_org`` alone restricts reads (an agency's staff see their
+agency's list); the agency is looked up within the caller's organisation.
+"""
+
 from __future__ import annotations
 
 import uuid
@@ -13,15 +20,18 @@ from enforcement.lenient_items.schemas import (
     LenientItemFilters,
     LenientItemRead,
 )
+from shared.auth import OrgScope
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered
+from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
 
 
 async def add_item(
-    session: AsyncSession, *, payload: LenientItemCreate
+    session: AsyncSession, *, payload: LenientItemCreate, org: OrgScope
 ) -> LenientEnforcementListItem:
-    """Raises InvalidInput (``agency_id``)."""
-    agency = await require_agency(session, payload.agency_id)
+    """Raises InvalidInput (``agency_id``, also for an agency outside the caller's
+    ``org``) and Forbidden (403) for a record outside it."""
+    agency = await require_agency(session, payload.agency_id, org=org)
+    ensure_may_act_for(org, region_code=agency.region_code, agency_id=agency.id)
     item = LenientEnforcementListItem(
         **payload.model_dump(), region_code=agency.region_code
     )
@@ -31,20 +41,24 @@ async def add_item(
 
 
 async def get_item(
-    session: AsyncSession, item_id: uuid.UUID
+    session: AsyncSession, item_id: uuid.UUID, *, org: OrgScope
 ) -> LenientEnforcementListItem:
-    """Raises LenientItemNotFound."""
-    item = await session.get(LenientEnforcementListItem, item_id)
-    if item is None:
-        raise LenientItemNotFound(f"No lenient enforcement list item {item_id}")
-    return item
+    """The item within the caller's ``org``. Raises LenientItemNotFound (404)."""
+    return await get_or_raise(
+        session, LenientEnforcementListItem, item_id, LenientItemNotFound, org=org
+    )
 
 
 async def list_items(
-    session: AsyncSession, *, filters: LenientItemFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: LenientItemFilters,
+    page: PageParams,
+    org: OrgScope,
 ) -> Page[LenientItemRead]:
+    """The items within ``org`` (region and agency) matching ``filters``."""
     stmt = filtered(
-        select(LenientEnforcementListItem),
+        in_org(select(LenientEnforcementListItem), LenientEnforcementListItem, org),
         LenientEnforcementListItem,
         filters,
         year_column=LenientEnforcementListItem.effective_on,

@@ -9,10 +9,14 @@ from enforcement.db import SessionDep
 from enforcement.officers.models import Officer
 from enforcement.officers.schemas import OfficerFilters
 from enforcement.officers.service import get_officer
+from shared.auth import PrincipalDep
 
 
-async def _officer(session: SessionDep, officer_id: uuid.UUID) -> Officer:
-    return await get_officer(session, officer_id)
+async def _officer(
+    session: SessionDep, officer_id: uuid.UUID, principal: PrincipalDep
+) -> Officer:
+    """The officer within the caller's organisation; 404 otherwise."""
+    return await get_officer(session, officer_id, org=principal.org)
 
 
 OfficerDep = Annotated[Officer, Depends(_officer)]

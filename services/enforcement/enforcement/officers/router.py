@@ -16,7 +16,7 @@ from enforcement.officers.schemas import (
     OfficerEventRead,
     OfficerRead,
 )
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -27,14 +27,18 @@ router = APIRouter(prefix="/officers", tags=["officers"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=OfficerRead,
-    responses=problem_responses(CertificateNumberTaken),
+    responses=problem_responses(CertificateNumberTaken, Forbidden),
 )
 async def create_officer(
-    payload: OfficerCreate, session: SessionDep, response: Response
+    payload: OfficerCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> OfficerRead:
     """Register an enforcement officer (执法人员) of an agency with the certificate (执法证).
-    A certificate number held by another officer answers 409."""
-    officer = await service.create_officer(session, payload=payload)
+    A certificate number held by another officer answers 409; an agency outside the
+    caller's organisation is unknown (422)."""
+    officer = await service.create_officer(session, payload=payload, org=principal.org)
     await session.commit()
     response.headers["Location"] = f"/api/v1/officers/{officer.id}"
     return OfficerRead.model_validate(officer)
@@ -42,10 +46,15 @@ async def create_officer(
 
 @router.get("", response_model=Page[OfficerRead], responses=problem_responses())
 async def list_officers(
-    session: SessionDep, filters: OfficerFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: OfficerFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[OfficerRead]:
     """Officers ordered by creation, filtered by region, agency, training and year hired."""
-    return await service.list_officers(session, filters=filters, page=page)
+    return await service.list_officers(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

@@ -1,3 +1,10 @@
+"""Enforcement officers (执法人员).
+
+Organisation scope (docs/auth.md): an officer carries ``region_code`` and
+``agency_id``, so ``in_org`` alone restricts reads; the agency is looked up within the
+caller's organisation.
+"""
+
 from __future__ import annotations
 
 import uuid
@@ -20,15 +27,19 @@ from enforcement.officers.schemas import (
     OfficerRead,
 )
 from enforcement.schemas import not_before
-from shared.auth import Principal
+from shared.auth import OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
-from shared.query import year_bounds
+from shared.query import ensure_may_act_for, get_or_raise, in_org, year_bounds
 
 
-async def create_officer(session: AsyncSession, *, payload: OfficerCreate) -> Officer:
-    """Raises InvalidInput (``agency_id``) for an unknown agency and
-    CertificateNumberTaken (409) when another officer holds the certificate number."""
-    agency = await require_agency(session, payload.agency_id)
+async def create_officer(
+    session: AsyncSession, *, payload: OfficerCreate, org: OrgScope
+) -> Officer:
+    """Raises InvalidInput (``agency_id``) for an agency unknown in the caller's ``org``,
+    Forbidden (403) for a record outside it and CertificateNumberTaken (409) when
+    another officer holds the certificate number."""
+    agency = await require_agency(session, payload.agency_id, org=org)
+    ensure_may_act_for(org, region_code=agency.region_code, agency_id=agency.id)
     taken = await session.scalar(
         select(Officer.id).where(
             Officer.certificate_number == payload.certificate_number
@@ -42,18 +53,18 @@ async def create_officer(session: AsyncSession, *, payload: OfficerCreate) -> Of
     return officer
 
 
-async def get_officer(session: AsyncSession, officer_id: uuid.UUID) -> Officer:
-    """Raises OfficerNotFound."""
-    officer = await session.get(Officer, officer_id)
-    if officer is None:
-        raise OfficerNotFound(f"No officer {officer_id}")
-    return officer
+async def get_officer(
+    session: AsyncSession, officer_id: uuid.UUID, *, org: OrgScope
+) -> Officer:
+    """The officer within the caller's ``org``. Raises OfficerNotFound (404)."""
+    return await get_or_raise(session, Officer, officer_id, OfficerNotFound, org=org)
 
 
 async def list_officers(
-    session: AsyncSession, *, filters: OfficerFilters, page: PageParams
+    session: AsyncSession, *, filters: OfficerFilters, page: PageParams, org: OrgScope
 ) -> Page[OfficerRead]:
-    stmt = select(Officer)
+    """The officers within ``org`` (region and agency) matching ``filters``."""
+    stmt = in_org(select(Officer), Officer, org)
     if filters.region_code:
         stmt = stmt.where(Officer.region_code == filters.region_code)
     if filters.agency_id:

@@ -10,6 +10,7 @@ from enforcement.social_supervisors.dependencies import (
 )
 from enforcement.social_supervisors.exceptions import SupervisorNotFound
 from enforcement.social_supervisors.schemas import SupervisorCreate, SupervisorRead
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -20,13 +21,19 @@ router = APIRouter(prefix="/social-supervisors", tags=["social supervisors"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=SupervisorRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def appoint_supervisor(
-    payload: SupervisorCreate, session: SessionDep, response: Response
+    payload: SupervisorCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> SupervisorRead:
-    """Appoint a social supervisor (社会监督员) for a term."""
-    supervisor = await service.appoint_supervisor(session, payload=payload)
+    """Appoint a social supervisor (社会监督员) for a term. Another county, or a caller
+    acting for one agency, answers 403."""
+    supervisor = await service.appoint_supervisor(
+        session, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/social-supervisors/{supervisor.id}"
     return SupervisorRead.model_validate(supervisor)
@@ -34,10 +41,15 @@ async def appoint_supervisor(
 
 @router.get("", response_model=Page[SupervisorRead], responses=problem_responses())
 async def list_supervisors(
-    session: SessionDep, filters: SupervisorFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: SupervisorFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[SupervisorRead]:
     """Social supervisors ordered by creation, filtered by region, enterprise relation and year appointed."""
-    return await service.list_supervisors(session, filters=filters, page=page)
+    return await service.list_supervisors(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

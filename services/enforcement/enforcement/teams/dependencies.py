@@ -9,12 +9,14 @@ from enforcement.db import SessionDep
 from enforcement.teams.models import ComprehensiveEnforcementTeam
 from enforcement.teams.schemas import TeamFilters
 from enforcement.teams.service import get_team
+from shared.auth import PrincipalDep
 
 
 async def _team(
-    session: SessionDep, team_id: uuid.UUID
+    session: SessionDep, team_id: uuid.UUID, principal: PrincipalDep
 ) -> ComprehensiveEnforcementTeam:
-    return await get_team(session, team_id)
+    """The team within the caller's organisation; 404 otherwise."""
+    return await get_team(session, team_id, org=principal.org)
 
 
 TeamDep = Annotated[ComprehensiveEnforcementTeam, Depends(_team)]

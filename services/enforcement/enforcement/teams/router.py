@@ -7,7 +7,7 @@ from enforcement.teams import service
 from enforcement.teams.dependencies import TeamDep, TeamFiltersDep
 from enforcement.teams.exceptions import TeamNotFound, TeamTransitionNotAllowed
 from enforcement.teams.schemas import TeamCommand, TeamCreate, TeamEventRead, TeamRead
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -20,13 +20,17 @@ router = APIRouter(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=TeamRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def create_team(
-    payload: TeamCreate, session: SessionDep, response: Response
+    payload: TeamCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> TeamRead:
-    """Register a comprehensive enforcement team (综合执法队伍) and its member agencies."""
-    team = await service.create_team(session, payload=payload)
+    """Register a comprehensive enforcement team (综合执法队伍) and its member agencies.
+    A team of another county answers 403; member agencies outside the caller's organisation are unknown (422)."""
+    team = await service.create_team(session, payload=payload, org=principal.org)
     await session.commit()
     response.headers["Location"] = f"/api/v1/comprehensive-enforcement-teams/{team.id}"
     return TeamRead.model_validate(team)
@@ -34,10 +38,16 @@ async def create_team(
 
 @router.get("", response_model=Page[TeamRead], responses=problem_responses())
 async def list_teams(
-    session: SessionDep, filters: TeamFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    filters: TeamFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
 ) -> Page[TeamRead]:
-    """Teams ordered by creation, filtered by region, member agency and a year in which they existed."""
-    return await service.list_teams(session, filters=filters, page=page)
+    """Teams ordered by creation, filtered by region, member agency and a year in which they existed.
+    An agency's own staff see the teams their agency is a member of."""
+    return await service.list_teams(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

@@ -1,8 +1,15 @@
+"""Comprehensive enforcement teams (综合执法队伍).
+
+Organisation scope (docs/auth.md): a team belongs to its county (``region_code``) and,
+for an agency-scoped caller, through its member agencies (:func:`teams_in_org`).
+"""
+
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,21 +24,48 @@ from enforcement.teams.schemas import (
     TeamFilters,
     TeamRead,
 )
-from shared.auth import Principal
+from shared.auth import Forbidden, OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
-from shared.query import year_bounds
+from shared.query import ensure_may_act_for, in_org, year_bounds
+
+
+def teams_in_org(stmt: Select[Any], org: OrgScope) -> Select[Any]:
+    """Restrict ``stmt`` (a select of ComprehensiveEnforcementTeam) to the teams of ``org``.
+
+    ``in_org`` filters by the county (``region_code``). A team has no ``agency_id``
+    column: it belongs to each of its member agencies, so an agency-scoped caller sees
+    the teams its agency is a member of (a ``TeamMember`` with ``org.agency_id``).
+    """
+    stmt = in_org(stmt, ComprehensiveEnforcementTeam, org)
+    if org.agency_id is not None:
+        stmt = stmt.where(
+            ComprehensiveEnforcementTeam.members.any(
+                TeamMember.agency_id == org.agency_id
+            )
+        )
+    return stmt
 
 
 async def create_team(
-    session: AsyncSession, *, payload: TeamCreate
+    session: AsyncSession, *, payload: TeamCreate, org: OrgScope
 ) -> ComprehensiveEnforcementTeam:
-    """Raises InvalidInput (``member_agency_ids.<i>``) for an unknown, repeated or out-of-county agency."""
+    """Register a team of the caller's county.
+
+    Raises Forbidden (403) for another county, or for an agency-scoped caller whose
+    agency is not a member; InvalidInput (``member_agency_ids.<i>``) for an unknown,
+    repeated or out-of-county agency. Member agencies are looked up within ``org``, so
+    an agency outside it is ``unknown`` (an agency's staff can name only their own).
+    """
+    ensure_may_act_for(org, region_code=payload.region_code)
     await require_agencies(
         session,
         payload.member_agency_ids,
+        org=org,
         field="member_agency_ids",
         region_code=payload.region_code,
     )
+    if org.agency_id is not None and org.agency_id not in payload.member_agency_ids:
+        raise Forbidden("The team's member agencies do not include yours")
     team = ComprehensiveEnforcementTeam(
         **payload.model_dump(exclude={"member_agency_ids"}),
         members=[
@@ -45,13 +79,16 @@ async def create_team(
 
 
 async def get_team(
-    session: AsyncSession, team_id: uuid.UUID
+    session: AsyncSession, team_id: uuid.UUID, *, org: OrgScope
 ) -> ComprehensiveEnforcementTeam:
-    """Raises TeamNotFound."""
-    team = await session.scalar(
-        select(ComprehensiveEnforcementTeam)
-        .options(selectinload(ComprehensiveEnforcementTeam.members))
-        .where(ComprehensiveEnforcementTeam.id == team_id)
+    """The team within the caller's ``org`` (:func:`teams_in_org`). Raises TeamNotFound (404)."""
+    team: ComprehensiveEnforcementTeam | None = await session.scalar(
+        teams_in_org(
+            select(ComprehensiveEnforcementTeam)
+            .options(selectinload(ComprehensiveEnforcementTeam.members))
+            .where(ComprehensiveEnforcementTeam.id == team_id),
+            org,
+        )
     )
     if team is None:
         raise TeamNotFound(f"No comprehensive enforcement team {team_id}")
@@ -59,10 +96,14 @@ async def get_team(
 
 
 async def list_teams(
-    session: AsyncSession, *, filters: TeamFilters, page: PageParams
+    session: AsyncSession, *, filters: TeamFilters, page: PageParams, org: OrgScope
 ) -> Page[TeamRead]:
-    stmt = select(ComprehensiveEnforcementTeam).options(
-        selectinload(ComprehensiveEnforcementTeam.members)
+    """The teams within ``org`` (:func:`teams_in_org`) matching ``filters``."""
+    stmt = teams_in_org(
+        select(ComprehensiveEnforcementTeam).options(
+            selectinload(ComprehensiveEnforcementTeam.members)
+        ),
+        org,
     )
     if filters.region_code:
         stmt = stmt.where(

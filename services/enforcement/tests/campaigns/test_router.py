@@ -148,7 +148,7 @@ class TestProblemClues:
         assert rectified.json()["rectified_on"] == "2023-06-30"
         history = (await client.get(events)).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in history] == [
-            ("rectify", "2023-06-30", "local")
+            ("rectify", "2023-06-30", "test-user")
         ]
         again = await client.post(events, json=rectify("2023-07-01"))
         assert problem_type(again, 409) == "problem-clue-transition-not-allowed"

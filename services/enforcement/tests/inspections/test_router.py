@@ -93,7 +93,7 @@ class TestInspectionItems:
         assert delisted.json()["delisted_on"] == "2023-07-01"
         history = (await client.get(events)).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in history] == [
-            ("delist", "2023-07-01", "local")
+            ("delist", "2023-07-01", "test-user")
         ]
         again = await client.post(events, json=delist("2023-08-01"))
         assert problem_type(again, 409) == "inspection-item-transition-not-allowed"
@@ -306,7 +306,7 @@ class TestPublishResults:
         assert published.json()["results_published_on"] == "2023-06-20"
         history = (await client.get(events)).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in history] == [
-            ("publish_results", "2023-06-20", "local")
+            ("publish_results", "2023-06-20", "test-user")
         ]
         again = await client.post(events, json=publish("2023-06-21"))
         assert problem_type(again, 409) == "random-inspection-transition-not-allowed"

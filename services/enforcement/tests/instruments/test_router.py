@@ -78,7 +78,7 @@ class TestIssueInstrument:
             (
                 "issue",
                 "2023-03-01",
-                "local",
+                "test-user",
                 {"kind": "recommendation", "due_on": "2023-03-31"},
             )
         ]
@@ -184,7 +184,7 @@ class TestInstrumentLifecycle:
             "record_reply",
             "verify_rectification",
         ]
-        assert {e["actor"] for e in history} == {"local"}
+        assert {e["actor"] for e in history} == {"test-user"}
 
     async def test_overdue_then_replied_and_rectified(
         self, client: httpx.AsyncClient, agency_id: str

@@ -77,7 +77,7 @@ class TestRectify:
         assert rectified.json()["rectified_on"] == "2023-05-20"
         history = (await client.get(events)).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in history] == [
-            ("rectify", "2023-05-20", "local")
+            ("rectify", "2023-05-20", "test-user")
         ]
         again = await client.post(events, json=rectify("2023-06-01"))
         assert problem_type(again, 409) == "judgment-performance-transition-not-allowed"

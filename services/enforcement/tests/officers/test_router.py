@@ -88,7 +88,7 @@ class TestRecordTraining:
         assert trained.json()["training_completed_on"] == "2023-04-15"
         history = (await client.get(events)).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in history] == [
-            ("record_training", "2023-04-15", "local")
+            ("record_training", "2023-04-15", "test-user")
         ]
         again = await client.post(events, json=train("2023-05-01"))
         assert problem_type(again, 409) == "officer-transition-not-allowed"

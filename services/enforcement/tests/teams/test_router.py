@@ -102,7 +102,7 @@ class TestDissolveTeam:
         assert dissolved.json()["dissolved_on"] == "2023-09-30"
         history = (await client.get(events)).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in history] == [
-            ("dissolve", "2023-09-30", "local")
+            ("dissolve", "2023-09-30", "test-user")
         ]
         again = await client.post(
             events, json={"type": "dissolve", "occurred_on": "2023-10-30"}

@@ -3,7 +3,8 @@
 What changes on the way: hop-by-hop headers (RFC 9110 §7.6.1, plus the ones a ``Connection``
 header names) are dropped in both directions; the request carries the gateway's request id as
 ``X-Request-ID``; an upstream ``Location`` under ``/api/v1/`` is rewritten to the gateway's
-``/api/v1/<service>/``. The caller's ``Authorization`` header is forwarded as is. Bodies are
+``/api/v1/<service>/``; ``X-Forwarded-For`` is the address the gateway saw (the caller's own
+is dropped). The caller's ``Authorization`` header is forwarded as is. Bodies are
 streamed both ways, never buffered.
 """
 
@@ -35,8 +36,12 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-#: Request headers set for the upstream hop (host) or answered by the gateway itself (expect).
-_NOT_FORWARDED = frozenset({"host", "expect", "x-request-id"})
+#: Request headers set for the upstream hop (host, the client address) or answered by the
+#: gateway itself (expect). A caller's own X-Forwarded-For is dropped: the services record
+#: the address the gateway saw, which a caller cannot choose.
+_NOT_FORWARDED = frozenset(
+    {"host", "expect", "x-request-id", "x-forwarded-for", "forwarded", "x-real-ip"}
+)
 #: Response headers the gateway's own server and middleware set (they would appear twice).
 _NOT_RETURNED = frozenset({"date", "server", "x-request-id"})
 
@@ -89,6 +94,8 @@ async def open_upstream(
     request_id = current_request_id()
     if request_id:
         headers.append((b"x-request-id", request_id.encode("latin-1")))
+    if request.client is not None:
+        headers.append((b"x-forwarded-for", request.client.host.encode("latin-1")))
     has_body = any(
         k.lower() in (b"content-length", b"transfer-encoding") for k, _ in raw_headers
     )

@@ -6,7 +6,7 @@ from fastapi import Depends, Query, Request
 
 from gateway.reports.schemas import AnnualReportQuery, ReportFormat
 from gateway.upstream import UpstreamClient, upstreams_of
-from shared.auth import PrincipalDep
+from shared.auth import Principal, require
 
 MARKDOWN_MEDIA_TYPE = "text/markdown"
 
@@ -58,5 +58,6 @@ def _report_format(
 UpstreamClientsDep = Annotated[list[UpstreamClient], Depends(_upstream_clients)]
 AnnualReportQueryDep = Annotated[AnnualReportQuery, Query()]
 ReportFormatDep = Annotated[ReportFormat, Depends(_report_format)]
-# Reports read every service's figures; scopes arrive with token verification (shared.auth).
-ReportsRead = PrincipalDep
+# The gateway checks the token itself (against its own keys) before fanning out; each
+# service checks it again.
+ReportsRead = Annotated[Principal, Depends(require("reports:read"))]

@@ -11,6 +11,7 @@ from gateway.reports.dependencies import (
     UpstreamClientsDep,
 )
 from gateway.reports.schemas import AnnualReport, ReportFormat
+from shared.auth import Forbidden, Unauthorized
 from shared.errors import problem_responses
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -24,15 +25,15 @@ router = APIRouter(prefix="/reports", tags=["reports"])
             "description": "The report as JSON, or as Markdown with `?format=markdown` or `Accept: text/markdown`.",
             "content": {MARKDOWN_MEDIA_TYPE: {"schema": {"type": "string"}}},
         },
-        **problem_responses(),
+        **problem_responses(Unauthorized, Forbidden),
     },
 )
 async def read_annual_report(
+    principal: ReportsRead,
     request: Request,
     query: AnnualReportQueryDep,
     report_format: ReportFormatDep,
     clients: UpstreamClientsDep,
-    principal: ReportsRead,
     response: Response,
 ) -> AnnualReport | Response:
     """The annual rule-of-law report (法治政府建设年度报告) figures of one county (`region_code`)
@@ -41,7 +42,16 @@ async def read_annual_report(
 
     Each source is listed with its status (`ok`, `timeout`, `error`). When one fails the
     report still answers 200, with `partial: true` and the other sources' figures.
+
+    Needs a bearer token with `reports:read` of a county-level caller of that county (403
+    otherwise); it is forwarded to the services, which check it too (a service refusing it is
+    reported as a failed source).
     """
+    org = principal.org
+    if org.township_code or org.committee_id or org.agency_id:
+        raise Forbidden("The annual report is for county-level callers")
+    if org.region_code is not None and org.region_code != query.region_code:
+        raise Forbidden("The report of another county is not yours to read")
     report = await service.build_annual_report(
         clients,
         region_code=query.region_code,

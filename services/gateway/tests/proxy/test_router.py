@@ -36,9 +36,12 @@ class TestRouting:
                 "X-Request-ID": "req-proxy-0001",
                 "Content-Type": "application/json",
                 "Idempotency-Key": "6f1d0c3e-6b0e-4f55-9a51-1b8b3c1f2e11",
+                "X-Forwarded-For": "10.9.8.7",
             },
         )
         sent = upstreams["mediation"].last
+        # The services record the address the gateway saw; a caller cannot choose it.
+        assert sent.headers.get_list("x-forwarded-for") == ["127.0.0.1"]
         assert sent.method == "POST"
         assert sent.url.host == "127.0.0.1"
         assert sent.url.port == 8002

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from tests.factories import (
     FIGURES,
     FakeService,
     answer,
+    bearer,
     never_answer,
     refuse_connection,
     statistics_payload,
@@ -23,6 +26,18 @@ ALL_OK = [
     {"service": "mediation", "status": "ok"},
     {"service": "enforcement", "status": "ok"},
 ]
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A caller whose every request carries a valid token with ``reports:read``
+    (tests/reports/test_auth.py covers the others)."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://gateway.test",
+        headers=await bearer(app),
+    ) as c:
+        yield c
 
 
 async def report(client: httpx.AsyncClient, **params: str) -> dict[str, Any]:
@@ -97,12 +112,7 @@ class TestAnnualReport:
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
     ) -> None:
         response = await client.get(
-            URL,
-            params=QUERY,
-            headers={
-                "Authorization": "Bearer caller-token",
-                "X-Request-ID": "req-0001-abcd",
-            },
+            URL, params=QUERY, headers={"X-Request-ID": "req-0001-abcd"}
         )
         assert response.status_code == 200
         assert response.headers["x-request-id"] == "req-0001-abcd"
@@ -112,7 +122,7 @@ class TestAnnualReport:
             assert sent.method == "GET"
             assert sent.url.path == "/api/v1/statistics"
             assert dict(sent.url.params) == {"region_code": "421222", "year": "2023"}
-            assert sent.headers["authorization"] == "Bearer caller-token"
+            assert sent.headers["authorization"] == client.headers["authorization"]
             assert sent.headers["x-request-id"] == "req-0001-abcd"
 
     async def test_a_service_that_cannot_be_reached_makes_the_report_partial(
@@ -248,8 +258,10 @@ class TestAnnualReport:
         assert body["figures"]["mediation.trainings"]["value"] == 16
 
     async def test_a_county_without_a_known_name_is_shown_by_its_code(
-        self, client: httpx.AsyncClient
+        self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
+        # A provincial reader (no county in its org) may read any county's report.
+        client.headers.update(await bearer(app, org={}))
         body = await report(client, region_code="421223")
         assert body["region_code"] == "421223"
         assert body["region_name"] is None
@@ -419,8 +431,9 @@ class TestAnnualReportMarkdown:
         assert "- （数据暂缺：mediation.trainings 未提供）" in text.splitlines()
 
     async def test_a_county_without_a_known_name_is_titled_by_its_code(
-        self, client: httpx.AsyncClient
+        self, client: httpx.AsyncClient, app: FastAPI
     ) -> None:
+        client.headers.update(await bearer(app, org={}))
         text = await self.markdown(
             client, params={"region_code": "421223", "year": 2022, "format": "markdown"}
         )

@@ -9,12 +9,13 @@ from mediation.committees.models import MediationCommittee
 from mediation.committees.schemas import CommitteeFilters
 from mediation.committees.service import get_committee
 from mediation.db import SessionDep
+from shared.auth import PrincipalDep
 
 
 async def _committee(
-    session: SessionDep, committee_id: uuid.UUID
+    session: SessionDep, committee_id: uuid.UUID, principal: PrincipalDep
 ) -> MediationCommittee:
-    return await get_committee(session, committee_id)
+    return await get_committee(session, committee_id, org=principal.org)
 
 
 CommitteeDep = Annotated[MediationCommittee, Depends(_committee)]

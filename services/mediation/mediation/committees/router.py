@@ -7,6 +7,7 @@ from mediation.committees.dependencies import CommitteeDep, CommitteeFiltersDep
 from mediation.committees.exceptions import CommitteeNotFound
 from mediation.committees.schemas import CommitteeCreate, CommitteeRead
 from mediation.db import SessionDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -17,13 +18,19 @@ router = APIRouter(prefix="/committees", tags=["committees"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CommitteeRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def create_committee(
-    payload: CommitteeCreate, session: SessionDep, response: Response
+    payload: CommitteeCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> CommitteeRead:
-    """Register a people's mediation committee (人民调解委员会)."""
-    committee = await service.create_committee(session, payload=payload)
+    """Register a people's mediation committee (人民调解委员会). A committee outside the
+    caller's organisation answers 403."""
+    committee = await service.create_committee(
+        session, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/committees/{committee.id}"
     return CommitteeRead.model_validate(committee)
@@ -31,10 +38,16 @@ async def create_committee(
 
 @router.get("", response_model=Page[CommitteeRead], responses=problem_responses())
 async def list_committees(
-    session: SessionDep, filters: CommitteeFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: CommitteeFiltersDep,
+    page: PageParamsDep,
 ) -> Page[CommitteeRead]:
-    """Committees ordered by creation, filtered by region, township, kind and founding year."""
-    return await service.list_committees(session, filters=filters, page=page)
+    """Committees ordered by creation, filtered by region, township, kind and founding year
+    (within the caller's organisation)."""
+    return await service.list_committees(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

@@ -9,10 +9,13 @@ from mediation.db import SessionDep
 from mediation.disputes.models import Dispute
 from mediation.disputes.schemas import DisputeFilters
 from mediation.disputes.service import get_dispute
+from shared.auth import PrincipalDep
 
 
-async def _dispute(session: SessionDep, dispute_id: uuid.UUID) -> Dispute:
-    return await get_dispute(session, dispute_id)
+async def _dispute(
+    session: SessionDep, dispute_id: uuid.UUID, principal: PrincipalDep
+) -> Dispute:
+    return await get_dispute(session, dispute_id, org=principal.org)
 
 
 DisputeDep = Annotated[Dispute, Depends(_dispute)]

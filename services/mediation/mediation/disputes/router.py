@@ -12,7 +12,7 @@ from mediation.disputes.schemas import (
     DisputeEventRead,
     DisputeRead,
 )
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/disputes", tags=["disputes"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=DisputeRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def register_dispute(
     payload: DisputeCreate,
@@ -33,12 +33,14 @@ async def register_dispute(
     response: Response,
 ) -> DisputeRead:
     """Register a dispute (纠纷) for mediation. It starts in `registered`; its time limit
-    (30 calendar days by default) is shown as `time_limit_due_on`."""
+    (30 calendar days by default) is shown as `time_limit_due_on`. A committee outside the
+    caller's organisation is unknown (422); a dispute outside it answers 403."""
     dispute = await service.register_dispute(
         session,
         payload=payload,
         actor=principal,
         time_limit_days=request.app.state.settings.dispute_time_limit_days,
+        org=principal.org,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/disputes/{dispute.id}"
@@ -47,10 +49,16 @@ async def register_dispute(
 
 @router.get("", response_model=Page[DisputeRead], responses=problem_responses())
 async def list_disputes(
-    session: SessionDep, filters: DisputeFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: DisputeFiltersDep,
+    page: PageParamsDep,
 ) -> Page[DisputeRead]:
-    """Disputes ordered by creation, filtered by region, township, committee, status, type, mode and year registered."""
-    return await service.list_disputes(session, filters=filters, page=page)
+    """Disputes ordered by creation, filtered by region, township, committee, status, type,
+    mode and year registered (within the caller's organisation)."""
+    return await service.list_disputes(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

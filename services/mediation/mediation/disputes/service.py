@@ -27,10 +27,10 @@ from mediation.disputes.schemas import (
     StartMediation,
 )
 from mediation.schemas import township_in_region
-from shared.auth import Principal
+from shared.auth import OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered
+from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
 
 #: Which status each command requires (domain.md §4).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
@@ -46,14 +46,16 @@ async def register_dispute(
     payload: DisputeCreate,
     actor: Principal,
     time_limit_days: int,
+    org: OrgScope | None,
 ) -> Dispute:
     """Register a dispute for mediation in status ``registered``.
 
     ``time_limit_due_on`` is ``registered_on`` + ``time_limit_days`` calendar days
-    (local practice, default 30). Raises InvalidInput (``committee_id``,
-    ``township_code``).
+    (local practice, default 30). Raises InvalidInput (``committee_id``, also for a
+    committee outside the caller's ``org``; ``township_code``) and Forbidden (403) for a
+    dispute outside the caller's organisation (e.g. another township).
     """
-    committee = await find_committee(session, payload.committee_id)
+    committee = await find_committee(session, payload.committee_id, org=org)
     if committee is None:
         raise InvalidInput(
             "committee_id names no mediation committee",
@@ -62,6 +64,13 @@ async def register_dispute(
         )
     township_code = payload.township_code or committee.township_code
     township_in_region(committee.region_code, township_code)
+    if org is not None:
+        ensure_may_act_for(
+            org,
+            region_code=committee.region_code,
+            township_code=township_code,
+            committee_id=committee.id,
+        )
     data = payload.model_dump(exclude={"parties", "township_code"})
     dispute = Dispute(
         **data,
@@ -89,23 +98,30 @@ async def register_dispute(
     return dispute
 
 
-async def get_dispute(session: AsyncSession, dispute_id: uuid.UUID) -> Dispute:
-    """Raises DisputeNotFound."""
-    dispute = await session.scalar(
-        select(Dispute)
-        .options(selectinload(Dispute.parties))
-        .where(Dispute.id == dispute_id)
+async def get_dispute(
+    session: AsyncSession, dispute_id: uuid.UUID, *, org: OrgScope | None
+) -> Dispute:
+    """Raises DisputeNotFound, also for a dispute outside the caller's ``org``."""
+    return await get_or_raise(
+        session,
+        Dispute,
+        dispute_id,
+        DisputeNotFound,
+        options=[selectinload(Dispute.parties)],
+        org=org,
     )
-    if dispute is None:
-        raise DisputeNotFound(f"No dispute {dispute_id}")
-    return dispute
 
 
 async def list_disputes(
-    session: AsyncSession, *, filters: DisputeFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: DisputeFilters,
+    page: PageParams,
+    org: OrgScope | None,
 ) -> Page[DisputeRead]:
     stmt = select(Dispute).options(selectinload(Dispute.parties))
     stmt = filtered(stmt, Dispute, filters, year_column=Dispute.registered_on)
+    stmt = in_org(stmt, Dispute, org)
     return await paginate(
         session, stmt, page, model=Dispute, to_item=DisputeRead.model_validate
     )

@@ -9,10 +9,13 @@ from mediation.db import SessionDep
 from mediation.mediators.models import Mediator
 from mediation.mediators.schemas import MediatorFilters
 from mediation.mediators.service import get_mediator
+from shared.auth import PrincipalDep
 
 
-async def _mediator(session: SessionDep, mediator_id: uuid.UUID) -> Mediator:
-    return await get_mediator(session, mediator_id)
+async def _mediator(
+    session: SessionDep, mediator_id: uuid.UUID, principal: PrincipalDep
+) -> Mediator:
+    return await get_mediator(session, mediator_id, org=principal.org)
 
 
 MediatorDep = Annotated[Mediator, Depends(_mediator)]

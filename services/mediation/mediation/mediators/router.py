@@ -7,6 +7,7 @@ from mediation.mediators import service
 from mediation.mediators.dependencies import MediatorDep, MediatorFiltersDep
 from mediation.mediators.exceptions import MediatorNotFound
 from mediation.mediators.schemas import MediatorCreate, MediatorRead
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -17,13 +18,19 @@ router = APIRouter(prefix="/mediators", tags=["mediators"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=MediatorRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def create_mediator(
-    payload: MediatorCreate, session: SessionDep, response: Response
+    payload: MediatorCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> MediatorRead:
-    """Register a mediator (调解员) of a committee."""
-    mediator = await service.create_mediator(session, payload=payload)
+    """Register a mediator (调解员) of a committee. A committee outside the caller's
+    organisation is unknown (422)."""
+    mediator = await service.create_mediator(
+        session, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/mediators/{mediator.id}"
     return MediatorRead.model_validate(mediator)
@@ -31,10 +38,16 @@ async def create_mediator(
 
 @router.get("", response_model=Page[MediatorRead], responses=problem_responses())
 async def list_mediators(
-    session: SessionDep, filters: MediatorFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: MediatorFiltersDep,
+    page: PageParamsDep,
 ) -> Page[MediatorRead]:
-    """Mediators ordered by creation, filtered by region, township, committee, employment and recruitment year."""
-    return await service.list_mediators(session, filters=filters, page=page)
+    """Mediators ordered by creation, filtered by region, township, committee, employment
+    and recruitment year (within the caller's organisation)."""
+    return await service.list_mediators(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

@@ -7,6 +7,7 @@ from mediation.trainings import service
 from mediation.trainings.dependencies import TrainingDep, TrainingFiltersDep
 from mediation.trainings.exceptions import TrainingNotFound
 from mediation.trainings.schemas import TrainingCreate, TrainingRead
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -17,13 +18,19 @@ router = APIRouter(prefix="/trainings", tags=["trainings"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=TrainingRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def create_training(
-    payload: TrainingCreate, session: SessionDep, response: Response
+    payload: TrainingCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> TrainingRead:
-    """Record a mediator training session."""
-    training = await service.create_training(session, payload=payload)
+    """Record a mediator training session. A training outside the caller's organisation
+    answers 403."""
+    training = await service.create_training(
+        session, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/trainings/{training.id}"
     return TrainingRead.model_validate(training)
@@ -31,10 +38,16 @@ async def create_training(
 
 @router.get("", response_model=Page[TrainingRead], responses=problem_responses())
 async def list_trainings(
-    session: SessionDep, filters: TrainingFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: TrainingFiltersDep,
+    page: PageParamsDep,
 ) -> Page[TrainingRead]:
-    """Training sessions ordered by creation, filtered by region, township and year held."""
-    return await service.list_trainings(session, filters=filters, page=page)
+    """Training sessions ordered by creation, filtered by region, township and year held
+    (within the caller's organisation)."""
+    return await service.list_trainings(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

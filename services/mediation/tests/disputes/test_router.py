@@ -164,7 +164,7 @@ class TestDisputeLifecycle:
             "items"
         ]
         assert [e["type"] for e in events] == ["register", "start_mediation", "resolve"]
-        assert {e["actor"] for e in events} == {"local"}
+        assert {e["actor"] for e in events} == {"test-user"}
 
     async def test_mediating_to_failed(
         self, client: httpx.AsyncClient, committee_id: str

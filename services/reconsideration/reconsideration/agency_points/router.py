@@ -18,7 +18,7 @@ from reconsideration.agency_points.schemas import (
     AgencyPointRead,
 )
 from reconsideration.db import SessionDep
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/agency-points", tags=["agency points"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AgencyPointRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def create_agency_point(
     payload: AgencyPointCreate,
@@ -37,7 +37,8 @@ async def create_agency_point(
     principal: PrincipalDep,
     response: Response,
 ) -> AgencyPointRead:
-    """Register a township agency point (代办点) that receives and forwards applications. It starts `active`."""
+    """Register a township agency point (代办点) that receives and forwards applications. It starts
+    `active`. A point outside the caller's organisation answers 403."""
     point = await service.create_agency_point(session, payload=payload, actor=principal)
     await session.commit()
     response.headers["Location"] = f"/api/v1/agency-points/{point.id}"
@@ -46,10 +47,16 @@ async def create_agency_point(
 
 @router.get("", response_model=Page[AgencyPointRead], responses=problem_responses())
 async def list_agency_points(
-    session: SessionDep, filters: AgencyPointFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: AgencyPointFiltersDep,
+    page: PageParamsDep,
 ) -> Page[AgencyPointRead]:
-    """Agency points ordered by creation, filtered by region, township, status and year established."""
-    return await service.list_agency_points(session, filters=filters, page=page)
+    """Agency points of the caller's organisation ordered by creation, filtered by region,
+    township, status and year established."""
+    return await service.list_agency_points(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

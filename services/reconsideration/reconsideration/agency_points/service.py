@@ -24,14 +24,20 @@ from reconsideration.agency_points.schemas import (
     AgencyPointRead,
 )
 from reconsideration.schemas import not_before
-from shared.auth import Principal
+from reconsideration.scope import get_in_scope, in_scope, record_org
+from shared.auth import OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, get_or_raise
+from shared.query import ensure_may_act_for, filtered
 
 
 async def create_agency_point(
     session: AsyncSession, *, payload: AgencyPointCreate, actor: Principal
 ) -> AgencyPoint:
+    """Register a point ``active``. Raises Forbidden (403) when its county and township
+    are outside the actor's organisation."""
+    ensure_may_act_for(
+        actor.org, **record_org(payload.region_code, payload.township_code)
+    )
     point = AgencyPoint(**payload.model_dump(), status=AgencyPointStatus.active)
     session.add(point)
     await session.flush()
@@ -49,18 +55,23 @@ async def create_agency_point(
 
 
 async def get_agency_point(
-    session: AsyncSession, agency_point_id: uuid.UUID
+    session: AsyncSession, agency_point_id: uuid.UUID, *, org: OrgScope | None
 ) -> AgencyPoint:
-    """Raises AgencyPointNotFound."""
-    return await get_or_raise(
-        session, AgencyPoint, agency_point_id, AgencyPointNotFound
+    """Raises AgencyPointNotFound, also for a point outside ``org`` (its county and township)."""
+    return await get_in_scope(
+        session, AgencyPoint, agency_point_id, AgencyPointNotFound, org=org
     )
 
 
 async def find_agency_point(
-    session: AsyncSession, agency_point_id: uuid.UUID
+    session: AsyncSession, agency_point_id: uuid.UUID, *, org: OrgScope | None
 ) -> AgencyPoint | None:
-    return await session.get(AgencyPoint, agency_point_id)
+    """The point, or None when there is none within ``org``."""
+    stmt = in_scope(
+        select(AgencyPoint).where(AgencyPoint.id == agency_point_id), AgencyPoint, org
+    )
+    point: AgencyPoint | None = await session.scalar(stmt)
+    return point
 
 
 def is_open_on(point: AgencyPoint, day: dt.date) -> bool:
@@ -72,10 +83,15 @@ def is_open_on(point: AgencyPoint, day: dt.date) -> bool:
 
 
 async def list_agency_points(
-    session: AsyncSession, *, filters: AgencyPointFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: AgencyPointFilters,
+    page: PageParams,
+    org: OrgScope | None,
 ) -> Page[AgencyPointRead]:
+    """The points of ``org`` (its county and township) matching ``filters``, on every page."""
     stmt = filtered(
-        select(AgencyPoint),
+        in_scope(select(AgencyPoint), AgencyPoint, org),
         AgencyPoint,
         filters,
         year_column=AgencyPoint.established_on,

@@ -9,12 +9,14 @@ from reconsideration.applications.models import ReconsiderationApplication
 from reconsideration.applications.schemas import ApplicationFilters
 from reconsideration.applications.service import get_application
 from reconsideration.db import SessionDep
+from shared.auth import PrincipalDep
 
 
 async def _application(
-    session: SessionDep, application_id: uuid.UUID
+    session: SessionDep, principal: PrincipalDep, application_id: uuid.UUID
 ) -> ReconsiderationApplication:
-    return await get_application(session, application_id)
+    """The application named in the path, within the caller's organisation (else 404)."""
+    return await get_application(session, application_id, org=principal.org)
 
 
 ApplicationDep = Annotated[ReconsiderationApplication, Depends(_application)]

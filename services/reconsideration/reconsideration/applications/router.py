@@ -18,7 +18,7 @@ from reconsideration.applications.schemas import (
     ApplicationRead,
 )
 from reconsideration.db import SessionDep
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/applications", tags=["applications"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ApplicationRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def receive_application(
     payload: ApplicationCreate,
@@ -39,7 +39,8 @@ async def receive_application(
 ) -> ApplicationRead:
     """Record a reconsideration application (复议申请) received by the office; it starts in `received`.
     `received_on`, the office's receipt, starts the clocks; an application handed in at an agency
-    point also keeps `agency_point_received_on`."""
+    point also keeps `agency_point_received_on`. An application outside the caller's organisation
+    answers 403; an agency point outside it is unknown (422, `agency_point_id`)."""
     application = await service.receive_application(
         session, payload=payload, actor=principal
     )
@@ -50,11 +51,17 @@ async def receive_application(
 
 @router.get("", response_model=Page[ApplicationRead], responses=problem_responses())
 async def list_applications(
-    session: SessionDep, filters: ApplicationFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: ApplicationFiltersDep,
+    page: PageParamsDep,
 ) -> Page[ApplicationRead]:
-    """Applications ordered by creation, filtered by region, township, status, matter type, receipt
-    channel, agency point, decision type and year received."""
-    return await service.list_applications(session, filters=filters, page=page)
+    """Applications of the caller's organisation ordered by creation, filtered by region,
+    township, status, matter type, receipt channel, agency point, decision type and year
+    received."""
+    return await service.list_applications(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

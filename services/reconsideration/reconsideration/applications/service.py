@@ -38,10 +38,11 @@ from reconsideration.applications.schemas import (
     Terminate,
 )
 from reconsideration.schemas import not_before, township_in_region
-from shared.auth import Principal
+from reconsideration.scope import get_in_scope, in_scope, record_org
+from shared.auth import OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, get_or_raise
+from shared.query import ensure_may_act_for, filtered
 
 S = ApplicationStatus
 E = ApplicationEventType
@@ -71,13 +72,20 @@ async def receive_application(
 ) -> ReconsiderationApplication:
     """Record an application in status ``received``.
 
-    For channel ``agency_point`` the point must exist in the same region and be open on
-    ``agency_point_received_on``. Raises InvalidInput (``agency_point_id``,
-    ``agency_point_received_on``, ``township_code``).
+    For channel ``agency_point`` the point must exist within the actor's organisation, in the
+    same region, and be open on ``agency_point_received_on``. Raises InvalidInput
+    (``agency_point_id``, ``agency_point_received_on``, ``township_code``) and Forbidden
+    (403) when the application's county or township (given, or the agency point's) is
+    outside the actor's organisation; a township-scoped actor may not record an application
+    without a township.
     """
+    org = actor.org
+    ensure_may_act_for(org, region_code=payload.region_code)
+    if payload.township_code is not None:
+        ensure_may_act_for(org, township_code=payload.township_code)
     township_code = payload.township_code
     if payload.agency_point_id is not None:
-        point = await find_agency_point(session, payload.agency_point_id)
+        point = await find_agency_point(session, payload.agency_point_id, org=org)
         if point is None:
             raise InvalidInput(
                 "agency_point_id names no agency point",
@@ -101,6 +109,7 @@ async def receive_application(
             )
         township_code = township_code or point.township_code
     township_in_region(payload.region_code, township_code)
+    ensure_may_act_for(org, **record_org(payload.region_code, township_code))
     application = ReconsiderationApplication(
         **payload.model_dump(exclude={"township_code"}),
         township_code=township_code,
@@ -124,36 +133,52 @@ async def receive_application(
 
 
 async def get_application(
-    session: AsyncSession, application_id: uuid.UUID
+    session: AsyncSession, application_id: uuid.UUID, *, org: OrgScope | None
 ) -> ReconsiderationApplication:
-    """Raises ApplicationNotFound."""
-    return await get_or_raise(
-        session, ReconsiderationApplication, application_id, ApplicationNotFound
+    """Raises ApplicationNotFound, also for an application outside ``org`` (a township-scoped
+    caller does not see applications without a township)."""
+    return await get_in_scope(
+        session,
+        ReconsiderationApplication,
+        application_id,
+        ApplicationNotFound,
+        org=org,
     )
 
 
 async def list_applications(
-    session: AsyncSession, *, filters: ApplicationFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: ApplicationFilters,
+    page: PageParams,
+    org: OrgScope | None,
 ) -> Page[ApplicationRead]:
+    """The applications of ``org`` (county and township) matching ``filters``, on every page."""
     model = ReconsiderationApplication
-    stmt = filtered(select(model), model, filters, year_column=model.received_on)
+    stmt = filtered(
+        in_scope(select(model), model, org),
+        model,
+        filters,
+        year_column=model.received_on,
+    )
     return await paginate(
         session, stmt, page, model=model, to_item=ApplicationRead.model_validate
     )
 
 
 async def list_existing_ids(
-    session: AsyncSession, ids: list[uuid.UUID], *, region_code: str
+    session: AsyncSession,
+    ids: list[uuid.UUID],
+    *,
+    region_code: str,
+    org: OrgScope | None,
 ) -> set[uuid.UUID]:
-    """Those of ``ids`` that name an application of ``region_code``."""
+    """Those of ``ids`` that name an application of ``region_code`` within ``org``."""
     if not ids:
         return set()
-    rows = await session.scalars(
-        select(ReconsiderationApplication.id).where(
-            ReconsiderationApplication.id.in_(ids),
-            ReconsiderationApplication.region_code == region_code,
-        )
-    )
+    model = ReconsiderationApplication
+    stmt = select(model.id).where(model.id.in_(ids), model.region_code == region_code)
+    rows = await session.scalars(in_scope(stmt, model, org))
     return set(rows.all())
 
 

@@ -9,12 +9,15 @@ from reconsideration.collective_discussions.models import CollectiveDiscussion
 from reconsideration.collective_discussions.schemas import CollectiveDiscussionFilters
 from reconsideration.collective_discussions.service import get_collective_discussion
 from reconsideration.db import SessionDep
+from shared.auth import PrincipalDep
 
 
 async def _collective_discussion(
-    session: SessionDep, discussion_id: uuid.UUID
+    session: SessionDep, principal: PrincipalDep, discussion_id: uuid.UUID
 ) -> CollectiveDiscussion:
-    return await get_collective_discussion(session, discussion_id)
+    """The meeting named in the path, within the caller's organisation (else 404; a
+    township-scoped caller never reaches a meeting, a county-level record)."""
+    return await get_collective_discussion(session, discussion_id, org=principal.org)
 
 
 CollectiveDiscussionDep = Annotated[

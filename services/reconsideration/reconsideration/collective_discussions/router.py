@@ -15,6 +15,7 @@ from reconsideration.collective_discussions.schemas import (
     CollectiveDiscussionRead,
 )
 from reconsideration.db import SessionDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -25,13 +26,21 @@ router = APIRouter(prefix="/collective-discussions", tags=["collective discussio
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CollectiveDiscussionRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def create_collective_discussion(
-    payload: CollectiveDiscussionCreate, session: SessionDep, response: Response
+    payload: CollectiveDiscussionCreate,
+    session: SessionDep,
+    principal: PrincipalDep,
+    response: Response,
 ) -> CollectiveDiscussionRead:
-    """Record a collective-discussion meeting (集体讨论) with the applications it discussed."""
-    discussion = await service.create_collective_discussion(session, payload=payload)
+    """Record a collective-discussion meeting (集体讨论) with the applications it discussed. A
+    meeting is a county-level record: outside the caller's county, or for a township-scoped
+    caller, 403; an application outside the caller's organisation is unknown (422,
+    `application_ids`)."""
+    discussion = await service.create_collective_discussion(
+        session, payload=payload, org=principal.org
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/collective-discussions/{discussion.id}"
     return CollectiveDiscussionRead.model_validate(discussion)
@@ -41,11 +50,15 @@ async def create_collective_discussion(
     "", response_model=Page[CollectiveDiscussionRead], responses=problem_responses()
 )
 async def list_collective_discussions(
-    session: SessionDep, filters: CollectiveDiscussionFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: CollectiveDiscussionFiltersDep,
+    page: PageParamsDep,
 ) -> Page[CollectiveDiscussionRead]:
-    """Meetings ordered by creation, filtered by region and year held."""
+    """Meetings of the caller's county ordered by creation, filtered by region and year held.
+    Meetings are county-level records: a township-scoped caller sees none."""
     return await service.list_collective_discussions(
-        session, filters=filters, page=page
+        session, filters=filters, page=page, org=principal.org
     )
 
 

@@ -15,18 +15,26 @@ from reconsideration.collective_discussions.schemas import (
     CollectiveDiscussionFilters,
     CollectiveDiscussionRead,
 )
+from reconsideration.scope import get_in_scope, in_scope, record_org
+from shared.auth import OrgScope
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, get_or_raise
+from shared.query import ensure_may_act_for, filtered
 
 
 async def create_collective_discussion(
-    session: AsyncSession, *, payload: CollectiveDiscussionCreate
+    session: AsyncSession, *, payload: CollectiveDiscussionCreate, org: OrgScope | None
 ) -> CollectiveDiscussion:
-    """Record a meeting; repeated ids are kept once. Raises InvalidInput (``application_ids``)
-    when an id names no application of the region."""
+    """Record a meeting; repeated ids are kept once. Raises Forbidden (403) when the county
+    is outside the caller's ``org``, or the caller is township-scoped (a meeting is a
+    county-level record), and InvalidInput (``application_ids``) when an id names no
+    application of the region within ``org``."""
+    if org is not None:
+        ensure_may_act_for(org, **record_org(payload.region_code))
     ids = list(dict.fromkeys(payload.application_ids))
-    known = await list_existing_ids(session, ids, region_code=payload.region_code)
+    known = await list_existing_ids(
+        session, ids, region_code=payload.region_code, org=org
+    )
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise InvalidInput(
@@ -46,19 +54,31 @@ async def create_collective_discussion(
 
 
 async def get_collective_discussion(
-    session: AsyncSession, discussion_id: uuid.UUID
+    session: AsyncSession, discussion_id: uuid.UUID, *, org: OrgScope | None
 ) -> CollectiveDiscussion:
-    """Raises CollectiveDiscussionNotFound."""
-    return await get_or_raise(
-        session, CollectiveDiscussion, discussion_id, CollectiveDiscussionNotFound
+    """Raises CollectiveDiscussionNotFound, also for a meeting outside ``org``. A meeting is
+    a county-level record (no ``township_code``): a township-scoped caller finds none."""
+    return await get_in_scope(
+        session,
+        CollectiveDiscussion,
+        discussion_id,
+        CollectiveDiscussionNotFound,
+        org=org,
     )
 
 
 async def list_collective_discussions(
-    session: AsyncSession, *, filters: CollectiveDiscussionFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: CollectiveDiscussionFilters,
+    page: PageParams,
+    org: OrgScope | None,
 ) -> Page[CollectiveDiscussionRead]:
+    """The meetings of ``org``'s county matching ``filters``, on every page. A meeting is a
+    county-level record (no ``township_code``, in effect NULL): a township-scoped caller,
+    whose township equality never matches NULL, gets none."""
     stmt = filtered(
-        select(CollectiveDiscussion),
+        in_scope(select(CollectiveDiscussion), CollectiveDiscussion, org),
         CollectiveDiscussion,
         filters,
         year_column=CollectiveDiscussion.held_on,

@@ -24,7 +24,7 @@ from reconsideration.litigation.schemas import (
     LitigationCommand,
     LitigationEventRead,
 )
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/litigation-cases", tags=["litigation"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=LitigationCaseRead,
-    responses=problem_responses(LitigationCaseNumberTaken),
+    responses=problem_responses(Forbidden, LitigationCaseNumberTaken),
 )
 async def file_litigation_case(
     payload: LitigationCaseCreate,
@@ -44,7 +44,8 @@ async def file_litigation_case(
     response: Response,
 ) -> LitigationCaseRead:
     """Record an administrative lawsuit (行政应诉) once the complaint is received; it starts `pending`.
-    A case number already recorded in the region answers 409."""
+    A case number already recorded in the region answers 409. A case is a county-level record:
+    outside the caller's county, or for a township-scoped caller, 403."""
     case = await service.file_case(session, payload=payload, actor=principal)
     await session.commit()
     response.headers["Location"] = f"/api/v1/litigation-cases/{case.id}"
@@ -53,11 +54,17 @@ async def file_litigation_case(
 
 @router.get("", response_model=Page[LitigationCaseRead], responses=problem_responses())
 async def list_litigation_cases(
-    session: SessionDep, filters: LitigationCaseFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: LitigationCaseFiltersDep,
+    page: PageParamsDep,
 ) -> Page[LitigationCaseRead]:
-    """Cases ordered by creation, filtered by region, status, stage, outcome, county-government
-    party and year filed."""
-    return await service.list_cases(session, filters=filters, page=page)
+    """Cases of the caller's county ordered by creation, filtered by region, status, stage,
+    outcome, county-government party and year filed. Cases are county-level records: a
+    township-scoped caller sees none."""
+    return await service.list_cases(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

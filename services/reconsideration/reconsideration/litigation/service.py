@@ -30,17 +30,21 @@ from reconsideration.litigation.schemas import (
     LitigationEventRead,
 )
 from reconsideration.schemas import not_before
-from shared.auth import Principal
+from reconsideration.scope import get_in_scope, in_scope, record_org
+from shared.auth import OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, get_or_raise
+from shared.query import ensure_may_act_for, filtered
 
 
 async def file_case(
     session: AsyncSession, *, payload: LitigationCaseCreate, actor: Principal
 ) -> LitigationCase:
-    """Record a lawsuit in status ``pending``. Raises LitigationCaseNumberTaken (409) when the
-    region already has a case with this number."""
+    """Record a lawsuit in status ``pending``. Raises Forbidden (403) when the county is
+    outside the actor's organisation, or the actor is township-scoped (a case is a
+    county-level record), and LitigationCaseNumberTaken (409) when the region already has a
+    case with this number."""
+    ensure_may_act_for(actor.org, **record_org(payload.region_code))
     taken = await session.scalar(
         select(LitigationCase.id).where(
             LitigationCase.region_code == payload.region_code,
@@ -69,22 +73,37 @@ async def file_case(
     return case
 
 
-async def get_case(session: AsyncSession, case_id: uuid.UUID) -> LitigationCase:
-    """Raises LitigationCaseNotFound."""
-    return await get_or_raise(
+async def get_case(
+    session: AsyncSession, case_id: uuid.UUID, *, org: OrgScope | None
+) -> LitigationCase:
+    """Raises LitigationCaseNotFound, also for a case outside ``org``. A case is a county-level
+    record (no ``township_code``): a township-scoped caller finds none."""
+    return await get_in_scope(
         session,
         LitigationCase,
         case_id,
         LitigationCaseNotFound,
+        org=org,
         options=[selectinload(LitigationCase.hearings)],
     )
 
 
 async def list_cases(
-    session: AsyncSession, *, filters: LitigationCaseFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: LitigationCaseFilters,
+    page: PageParams,
+    org: OrgScope | None,
 ) -> Page[LitigationCaseRead]:
+    """The cases of ``org``'s county matching ``filters``, on every page. A case is a
+    county-level record (no ``township_code``, in effect NULL): a township-scoped caller,
+    whose township equality never matches NULL, gets none."""
     stmt = filtered(
-        select(LitigationCase).options(selectinload(LitigationCase.hearings)),
+        in_scope(
+            select(LitigationCase).options(selectinload(LitigationCase.hearings)),
+            LitigationCase,
+            org,
+        ),
         LitigationCase,
         filters,
         year_column=LitigationCase.filed_on,

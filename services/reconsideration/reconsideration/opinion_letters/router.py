@@ -18,7 +18,7 @@ from reconsideration.opinion_letters.schemas import (
     OpinionLetterEventRead,
     OpinionLetterRead,
 )
-from shared.auth import PrincipalDep
+from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/opinion-letters", tags=["opinion letters"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=OpinionLetterRead,
-    responses=problem_responses(),
+    responses=problem_responses(Forbidden),
 )
 async def issue_opinion_letter(
     payload: OpinionLetterCreate,
@@ -38,7 +38,9 @@ async def issue_opinion_letter(
     response: Response,
 ) -> OpinionLetterRead:
     """Record an opinion letter (行政复议意见书) issued to an agency. It starts `issued`; the
-    agency's correction report is due 60 calendar days after its receipt (`due_on`, 复议法 Art. 76)."""
+    agency's correction report is due 60 calendar days after its receipt (`due_on`, 复议法 Art. 76).
+    A letter is a county-level record: outside the caller's county, or for a township-scoped
+    caller, 403."""
     letter = await service.issue_opinion_letter(
         session, payload=payload, actor=principal
     )
@@ -49,10 +51,16 @@ async def issue_opinion_letter(
 
 @router.get("", response_model=Page[OpinionLetterRead], responses=problem_responses())
 async def list_opinion_letters(
-    session: SessionDep, filters: OpinionLetterFiltersDep, page: PageParamsDep
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: OpinionLetterFiltersDep,
+    page: PageParamsDep,
 ) -> Page[OpinionLetterRead]:
-    """Opinion letters ordered by creation, filtered by region, status and year issued."""
-    return await service.list_opinion_letters(session, filters=filters, page=page)
+    """Opinion letters of the caller's county ordered by creation, filtered by region, status
+    and year issued. Letters are county-level records: a township-scoped caller sees none."""
+    return await service.list_opinion_letters(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(

@@ -24,9 +24,10 @@ from reconsideration.opinion_letters.schemas import (
     OpinionLetterRead,
 )
 from reconsideration.schemas import not_before
-from shared.auth import Principal
+from reconsideration.scope import get_in_scope, in_scope, record_org
+from shared.auth import OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
-from shared.query import filtered, get_or_raise
+from shared.query import ensure_may_act_for, filtered
 
 #: Calendar days the agency has to report its correction (复议法 Art. 76).
 REPLY_PERIOD_DAYS = 60
@@ -45,6 +46,9 @@ def reply_due_on(received_on: dt.date) -> dt.date:
 async def issue_opinion_letter(
     session: AsyncSession, *, payload: OpinionLetterCreate, actor: Principal
 ) -> OpinionLetter:
+    """Record a letter ``issued``. Raises Forbidden (403) when the county is outside the
+    actor's organisation, or the actor is township-scoped (a letter is a county-level record)."""
+    ensure_may_act_for(actor.org, **record_org(payload.region_code))
     letter = OpinionLetter(
         **payload.model_dump(),
         due_on=reply_due_on(payload.received_on),
@@ -66,17 +70,27 @@ async def issue_opinion_letter(
 
 
 async def get_opinion_letter(
-    session: AsyncSession, letter_id: uuid.UUID
+    session: AsyncSession, letter_id: uuid.UUID, *, org: OrgScope | None
 ) -> OpinionLetter:
-    """Raises OpinionLetterNotFound."""
-    return await get_or_raise(session, OpinionLetter, letter_id, OpinionLetterNotFound)
+    """Raises OpinionLetterNotFound, also for a letter outside ``org``. A letter is a
+    county-level record (no ``township_code``): a township-scoped caller finds none."""
+    return await get_in_scope(
+        session, OpinionLetter, letter_id, OpinionLetterNotFound, org=org
+    )
 
 
 async def list_opinion_letters(
-    session: AsyncSession, *, filters: OpinionLetterFilters, page: PageParams
+    session: AsyncSession,
+    *,
+    filters: OpinionLetterFilters,
+    page: PageParams,
+    org: OrgScope | None,
 ) -> Page[OpinionLetterRead]:
+    """The letters of ``org``'s county matching ``filters``, on every page. A letter is a
+    county-level record (no ``township_code``, in effect NULL): a township-scoped caller,
+    whose township equality never matches NULL, gets none."""
     stmt = filtered(
-        select(OpinionLetter),
+        in_scope(select(OpinionLetter), OpinionLetter, org),
         OpinionLetter,
         filters,
         year_column=OpinionLetter.issued_on,

@@ -97,8 +97,8 @@ class TestCloseAgencyPoint:
             await client.get(f"/api/v1/agency-points/{point['id']}/events")
         ).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in events] == [
-            ("establish", "2023-03-01", "local"),
-            ("close", "2023-09-30", "local"),
+            ("establish", "2023-03-01", "test-user"),
+            ("close", "2023-09-30", "test-user"),
         ]
 
     async def test_closing_before_establishment_names_occurred_on(

@@ -291,7 +291,7 @@ class TestApplicationLifecycle:
             "resume",
             "decide",
         ]
-        assert {e["actor"] for e in events} == {"local"}
+        assert {e["actor"] for e in events} == {"test-user"}
         assert events[-1]["data"] == {"decision_type": "revoke"}
 
     async def test_correction_unanswered_is_deemed_abandoned(

@@ -224,9 +224,9 @@ class TestConclude:
             await client.get(f"/api/v1/litigation-cases/{case['id']}/events")
         ).json()["items"]
         assert [(e["type"], e["occurred_on"], e["actor"]) for e in events] == [
-            ("file", "2023-03-01", "local"),
-            ("record_hearing", "2023-04-10", "local"),
-            ("conclude", "2023-05-20", "local"),
+            ("file", "2023-03-01", "test-user"),
+            ("record_hearing", "2023-04-10", "test-user"),
+            ("conclude", "2023-05-20", "test-user"),
         ]
 
     async def test_conclusion_before_the_last_hearing_names_occurred_on(
