@@ -5,3 +5,5 @@ CREATE ROLE mediation LOGIN PASSWORD 'mediation';
 CREATE DATABASE mediation OWNER mediation;
 CREATE ROLE enforcement LOGIN PASSWORD 'enforcement';
 CREATE DATABASE enforcement OWNER enforcement;
+CREATE ROLE gateway LOGIN PASSWORD 'gateway';
+CREATE DATABASE gateway OWNER gateway;

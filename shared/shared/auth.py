@@ -283,7 +283,8 @@ def service_access(service: str) -> Callable[..., Any]:
     """Router-level dependency of a data service: a valid token whose scope allows the
     operation: ``<service>:read`` for safe methods, ``<service>:write`` otherwise. The
     statistics (routes tagged ``statistics``) also accept ``reports:read``, and only for a
-    county-level ``org`` of the asked region (a township's counts are not a county's).
+    county-level ``org`` of the asked region (a township's counts are not a county's). The
+    audit log (routes tagged ``audit``) needs ``audit:read``.
     Raises Unauthorized (401) or Forbidden (403)."""
 
     async def dependency(request: Request, principal: PrincipalDep) -> Principal:
@@ -291,6 +292,10 @@ def service_access(service: str) -> Callable[..., Any]:
         tags = getattr(route, "tags", None) or []
         write = request.method not in SAFE_METHODS
         needed = f"{service}:{'write' if write else 'read'}"
+        if "audit" in tags:
+            if not principal.has("audit:read"):
+                raise Forbidden("The audit log needs the 'audit:read' permission")
+            return principal
         if "statistics" in tags and not write:
             if not (principal.has(needed) or principal.has("reports:read")):
                 raise Forbidden(

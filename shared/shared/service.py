@@ -18,6 +18,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
+from shared.audit import DeniedAttemptMiddleware
 from shared.auth import service_access, token_verifier_from
 from shared.db import (
     create_engine,
@@ -66,6 +67,7 @@ def create_data_service_app(
     description: str,
     api_router: APIRouter,
     alembic_ini: Path,
+    audit_model: type[Any] | None = None,
 ) -> FastAPI:
     """A data service's app: the lifespan owns the engine; the defaults, a readiness check
     (database answers, schema at the migrations' head) and the v1 router are installed."""
@@ -88,6 +90,9 @@ def create_data_service_app(
     app.state.settings = settings
     app.state.cursor_secret = settings.cursor_secret.get_secret_value().encode()
     app.state.token_verifier = token_verifier_from(settings)
+    if audit_model is not None:
+        # Added before the defaults, so it runs inside the request-id middleware.
+        app.add_middleware(DeniedAttemptMiddleware, model=audit_model, state=app.state)
     install_service_defaults(
         app,
         settings,

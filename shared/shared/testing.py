@@ -262,6 +262,22 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+class _SharedSession:
+    """Stands in for a sessionmaker: every "new" session is the test's session, left open."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def __call__(self) -> _SharedSession:
+        return self
+
+    async def __aenter__(self) -> AsyncSession:
+        return self.session
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
 @pytest.fixture
 def client_with(
     service_under_test: ServiceUnderTest,
@@ -276,6 +292,10 @@ def client_with(
     async def make(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
         app = service_under_test.app(database_url, **overrides)
         install_database(app.state, engine)
+        # What the app opens on its own (the denied-attempt audit records) joins the test's
+        # rolled-back session too: a real session would wait on the test's write lock
+        # (SQLite) and commit rows no test rolls back.
+        app.state.sessionmaker = app.state.read_sessionmaker = _SharedSession(session)
 
         async def test_session() -> AsyncIterator[AsyncSession]:
             yield session

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from enforcement.agencies.router import router as agencies
+from enforcement.audit.router import router as audit
 from enforcement.campaigns.router import router as campaigns
 from enforcement.case_file_reviews.router import router as case_file_reviews
 from enforcement.inspections.router import router as inspections
@@ -27,5 +28,6 @@ for router in (
     campaigns,
     judgment_performances,
     statistics,
+    audit,
 ):
     api_router.include_router(router)

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from enforcement.api import api_router
+from enforcement.audit.models import AuditEvent
 from enforcement.config import Settings
 from shared.service import create_data_service_app
 
@@ -27,4 +28,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         api_router=api_router,
         alembic_ini=ALEMBIC_INI,
+        audit_model=AuditEvent,
     )

@@ -1,6 +1,7 @@
 """Every table of the enforcement service, so that ``Base.metadata`` is complete."""
 
 from enforcement.agencies.models import EnforcementAgency
+from enforcement.audit.models import AuditEvent
 from enforcement.campaigns.models import ProblemClue, ProblemClueEvent, SpecialCampaign
 from enforcement.case_file_reviews.models import CaseFileReview
 from enforcement.db import Base
@@ -23,6 +24,7 @@ from enforcement.social_supervisors.models import SocialSupervisor
 from enforcement.teams.models import ComprehensiveEnforcementTeam, TeamEvent, TeamMember
 
 __all__ = [
+    "AuditEvent",
     "Base",
     "CaseFileReview",
     "ComprehensiveEnforcementTeam",

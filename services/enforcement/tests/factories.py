@@ -68,12 +68,15 @@ from enforcement.teams.models import ComprehensiveEnforcementTeam
 from enforcement.teams.schemas import TeamCreate
 from enforcement.teams.service import create_team
 from shared.auth import OrgScope, Principal
+from shared.personal_data import PersonalDataCipher
 
 REGION = "421222"
 OTHER_REGION = "421223"
 ACTOR = Principal(subject="test-user")
 #: The builders act for no particular organisation (a provincial caller).
 ANYWHERE = OrgScope()
+#: The cipher of the test apps' personal-data key (tests/conftest.py).
+CIPHER = PersonalDataCipher(bytes(range(32)))
 THRESHOLDS = GradeThresholds(excellent=Decimal(90), good=Decimal(80), pass_=Decimal(60))
 UNKNOWN_ID = "7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c"
 
@@ -230,6 +233,7 @@ async def make_supervisor(
     return await appoint_supervisor(
         session,
         org=ANYWHERE,
+        cipher=CIPHER,
         payload=SupervisorCreate(
             region_code=region_code,
             name="监督员甲",

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
+from mediation.audit.router import router as audit
 from mediation.committees.router import router as committees
 from mediation.disputes.router import router as disputes
 from mediation.mediators.router import router as mediators
@@ -9,5 +10,5 @@ from mediation.statistics.router import router as statistics
 from mediation.trainings.router import router as trainings
 
 api_router = APIRouter(prefix="/api/v1")
-for router in (committees, mediators, trainings, disputes, statistics):
+for router in (committees, mediators, trainings, disputes, statistics, audit):
     api_router.include_router(router)

@@ -1,5 +1,6 @@
 """Every table of the mediation service, so that ``Base.metadata`` is complete."""
 
+from mediation.audit.models import AuditEvent
 from mediation.committees.models import MediationCommittee
 from mediation.db import Base
 from mediation.disputes.models import Dispute, DisputeEvent, DisputeParty
@@ -7,6 +8,7 @@ from mediation.mediators.models import Mediator
 from mediation.trainings.models import Training
 
 __all__ = [
+    "AuditEvent",
     "Base",
     "Dispute",
     "DisputeEvent",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -27,10 +28,14 @@ from mediation.trainings.models import Training
 from mediation.trainings.schemas import TrainingCreate
 from mediation.trainings.service import create_training
 from shared.auth import Principal
+from shared.personal_data import PersonalDataCipher
+from tests.conftest import TEST_PERSONAL_DATA_KEY
 
 REGION = "421222"
 TOWNSHIP = "421222100"
 ACTOR = Principal(subject="test-user")
+#: The cipher of the test apps (tests/conftest.py's key).
+CIPHER = PersonalDataCipher(base64.b64decode(TEST_PERSONAL_DATA_KEY))
 
 
 async def make_committee(
@@ -126,6 +131,7 @@ async def make_dispute(
         actor=ACTOR,
         time_limit_days=time_limit_days,
         org=None,
+        cipher=CIPHER,
     )
     if outcome is None:
         return dispute

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from reconsideration.agency_points.router import router as agency_points
 from reconsideration.applications.router import router as applications
+from reconsideration.audit.router import router as audit
 from reconsideration.collective_discussions.router import (
     router as collective_discussions,
 )
@@ -19,5 +20,6 @@ for router in (
     opinion_letters,
     litigation,
     statistics,
+    audit,
 ):
     api_router.include_router(router)

@@ -10,15 +10,18 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from reconsideration.api import api_router
+from reconsideration.audit.models import AuditEvent
 from reconsideration.config import Settings
+from reconsideration.personal_data import cipher_from
 from shared.service import create_data_service_app
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_data_service_app(
-        settings or Settings(),
+    settings = settings or Settings()
+    app = create_data_service_app(
+        settings,
         title="Fazhi reconsideration service (行政复议 + 行政应诉)",
         description=(
             "Reconsideration applications and their lifecycle, agency points, collective discussions, "
@@ -26,4 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         api_router=api_router,
         alembic_ini=ALEMBIC_INI,
+        audit_model=AuditEvent,
     )
+    app.state.personal_data_cipher = cipher_from(settings)
+    return app

@@ -5,6 +5,7 @@ from reconsideration.applications.models import (
     ApplicationEvent,
     ReconsiderationApplication,
 )
+from reconsideration.audit.models import AuditEvent
 from reconsideration.collective_discussions.models import CollectiveDiscussion
 from reconsideration.db import Base
 from reconsideration.litigation.models import Hearing, LitigationCase, LitigationEvent
@@ -14,6 +15,7 @@ __all__ = [
     "AgencyPoint",
     "AgencyPointEvent",
     "ApplicationEvent",
+    "AuditEvent",
     "Base",
     "CollectiveDiscussion",
     "Hearing",

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import base64
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +18,15 @@ from shared.testing import (  # noqa: F401 (fixtures)
     engine,
     isolated_client,
     session,
+    token_issuer,
 )
+
+#: The personal-data key of the test apps (base64 of 32 bytes), so no key file is written.
+TEST_PERSONAL_DATA_KEY = base64.b64encode(bytes(range(32))).decode()
+
+
+def settings_for_tests(**overrides: Any) -> Settings:
+    return Settings(**{"personal_data_key": TEST_PERSONAL_DATA_KEY, **overrides})
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +35,6 @@ def service_under_test() -> ServiceUnderTest:
         name="reconsideration",
         alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
         create_app=create_app,
-        settings=Settings,
+        settings=settings_for_tests,
         get_session=get_session,
     )

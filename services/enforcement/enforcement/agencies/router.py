@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from enforcement.agencies import service
 from enforcement.agencies.dependencies import AgencyDep, AgencyFiltersDep
 from enforcement.agencies.exceptions import AgencyNameTaken, AgencyNotFound
 from enforcement.agencies.schemas import AgencyCreate, AgencyRead
+from enforcement.audit.service import audit_change
 from enforcement.db import SessionDep
 from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
@@ -25,10 +26,21 @@ async def create_agency(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> AgencyRead:
     """Register an enforcement agency (执法主体). A county's agency names are unique (409 otherwise).
     Another county's agency, or any new agency for an agency's own staff, answers 403."""
     agency = await service.create_agency(session, payload=payload, org=principal.org)
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="enforcement_agency",
+        resource=agency,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/enforcement-agencies/{agency.id}"
     return AgencyRead.model_validate(agency)

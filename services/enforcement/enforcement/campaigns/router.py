@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.campaigns import service
 from enforcement.campaigns.dependencies import (
     CampaignDep,
@@ -42,10 +43,21 @@ async def start_campaign(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> CampaignRead:
     """Start a special campaign (专项整治 / 专项督察). Another county, or a caller acting for
     one agency, answers 403."""
     campaign = await service.start_campaign(session, payload=payload, org=principal.org)
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="special_campaign",
+        resource=campaign,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/special-campaigns/{campaign.id}"
     return CampaignRead.model_validate(campaign)
@@ -90,11 +102,22 @@ async def record_clue(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> ProblemClueRead:
     """Record a problem clue (问题线索) found in the campaign. An agency outside the
     caller's organisation is unknown (422)."""
     clue = await service.record_clue(
         session, campaign, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="problem_clue",
+        resource=clue,
+        payload=payload,
+        status=201,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/problem-clues/{clue.id}"
@@ -159,10 +182,21 @@ async def apply_clue_command(
     command: ProblemClueCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> ProblemClueRead:
     """Apply a command: `rectify` (整改到位 on `occurred_on`). A clue already rectified answers 409."""
     clue = await service.apply_clue_command(
         session, clue, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action=f"command:{command.type}",
+        resource_type="problem_clue",
+        resource=clue,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return ProblemClueRead.model_validate(clue)

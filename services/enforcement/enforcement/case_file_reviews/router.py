@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.case_file_reviews import service
 from enforcement.case_file_reviews.dependencies import ReviewDep, ReviewFiltersDep
 from enforcement.case_file_reviews.exceptions import ReviewNotFound
@@ -42,6 +43,16 @@ async def record_review(
     )
     review = await service.record_review(
         session, payload=payload, thresholds=thresholds, org=principal.org
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="case_file_review",
+        resource=review,
+        payload=payload,
+        status=201,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/case-file-reviews/{review.id}"

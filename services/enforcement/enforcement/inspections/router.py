@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.db import SessionDep
 from enforcement.inspections import service
 from enforcement.inspections.dependencies import (
@@ -44,10 +45,21 @@ async def put_item_on_list(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> InspectionItemRead:
     """Put an item (抽查事项) on an agency's random-inspection list. An agency outside the
     caller's organisation is unknown (422)."""
     item = await service.put_item_on_list(session, payload=payload, org=principal.org)
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="inspection_item",
+        resource=item,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/inspection-items/{item.id}"
     return InspectionItemRead.model_validate(item)
@@ -92,10 +104,21 @@ async def apply_item_command(
     command: InspectionItemCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> InspectionItemRead:
     """Apply a command: `delist` (off the list from `occurred_on`). An item already delisted answers 409."""
     item = await service.apply_item_command(
         session, item, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action=f"command:{command.type}",
+        resource_type="inspection_item",
+        resource=item,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return InspectionItemRead.model_validate(item)
@@ -124,11 +147,22 @@ async def record_inspection(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> RandomInspectionRead:
     """Record a "双随机、一公开" inspection task, its departments and the list items it covered.
     Agencies and items outside the caller's organisation are unknown (422)."""
     inspection = await service.record_inspection(
         session, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="random_inspection",
+        resource=inspection,
+        payload=payload,
+        status=201,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/random-inspections/{inspection.id}"
@@ -175,10 +209,21 @@ async def apply_inspection_command(
     command: RandomInspectionCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> RandomInspectionRead:
     """Apply a command: `publish_results` (一公开). Results already published answer 409."""
     inspection = await service.apply_inspection_command(
         session, inspection, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action=f"command:{command.type}",
+        resource_type="random_inspection",
+        resource=inspection,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return RandomInspectionRead.model_validate(inspection)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.db import SessionDep
 from enforcement.instruments import service
 from enforcement.instruments.dependencies import InstrumentDep, InstrumentFiltersDep
@@ -46,6 +47,16 @@ async def issue_instrument(
         rectification_days=request.app.state.settings.rectification_days,
         org=principal.org,
     )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="supervision_instrument",
+        resource=instrument,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/supervision-instruments/{instrument.id}"
     return InstrumentRead.model_validate(instrument)
@@ -84,6 +95,7 @@ async def apply_instrument_command(
     command: InstrumentCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> InstrumentRead:
     """Apply a lifecycle command: `record_reply` (issued | overdue → replied), `verify_rectification`
     (replied → rectified), `mark_overdue` (issued → overdue, only after `due_on`), `escalate` with a
@@ -91,6 +103,16 @@ async def apply_instrument_command(
     A command the current status does not allow answers 409."""
     instrument = await service.apply_command(
         session, instrument, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action=f"command:{command.type}",
+        resource_type="supervision_instrument",
+        resource=instrument,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return InstrumentRead.model_validate(instrument)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.db import SessionDep
 from enforcement.judgment_performances import service
 from enforcement.judgment_performances.dependencies import (
@@ -36,11 +37,22 @@ async def record_performance(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> JudgmentPerformanceRead:
     """Record an agency's unperformed effective judgment (生效裁判履行监督).
     An agency outside the caller's organisation is unknown (422)."""
     performance = await service.record_performance(
         session, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="judgment_performance",
+        resource=performance,
+        payload=payload,
+        status=201,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/judgment-performances/{performance.id}"
@@ -86,10 +98,21 @@ async def apply_performance_command(
     command: JudgmentPerformanceCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> JudgmentPerformanceRead:
     """Apply a command: `rectify` (the agency performed the judgment). Already rectified answers 409."""
     performance = await service.apply_command(
         session, performance, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action=f"command:{command.type}",
+        resource_type="judgment_performance",
+        resource=performance,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return JudgmentPerformanceRead.model_validate(performance)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.db import SessionDep
 from enforcement.lenient_items import service
 from enforcement.lenient_items.dependencies import LenientItemDep, LenientItemFiltersDep
@@ -27,11 +28,22 @@ async def add_item(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> LenientItemRead:
     """Add an item to an agency's lenient enforcement list (免罚清单): no_penalty (不予处罚),
     exempt (免予处罚), lighter (从轻) or reduced (减轻). An agency outside the caller's
     organisation is unknown (422)."""
     item = await service.add_item(session, payload=payload, org=principal.org)
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="lenient_enforcement_list_item",
+        resource=item,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/lenient-enforcement-list-items/{item.id}"
     return LenientItemRead.model_validate(item)

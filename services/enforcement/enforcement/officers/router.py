@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.db import SessionDep
 from enforcement.officers import service
 from enforcement.officers.dependencies import OfficerDep, OfficerFiltersDep
@@ -34,11 +35,22 @@ async def create_officer(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> OfficerRead:
     """Register an enforcement officer (执法人员) of an agency with the certificate (执法证).
     A certificate number held by another officer answers 409; an agency outside the
     caller's organisation is unknown (422)."""
     officer = await service.create_officer(session, payload=payload, org=principal.org)
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="officer",
+        resource=officer,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/officers/{officer.id}"
     return OfficerRead.model_validate(officer)
@@ -77,11 +89,22 @@ async def apply_officer_command(
     command: OfficerCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> OfficerRead:
     """Apply a command: `record_training` (the newly hired officer's training is done).
     A training already recorded answers 409."""
     officer = await service.apply_command(
         session, officer, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action=f"command:{command.type}",
+        resource_type="officer",
+        resource=officer,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return OfficerRead.model_validate(officer)

@@ -27,3 +27,6 @@ class SocialSupervisor(RecordMixin, Base):
     enterprise_related: Mapped[bool] = mapped_column(Boolean)
     appointed_on: Mapped[dt.date] = mapped_column(Date)
     term_ends_on: Mapped[dt.date] = mapped_column(Date)
+    #: The phone (personal data, domain.md §8): encrypted, and a keyed hash to find it.
+    phone_encrypted: Mapped[str | None] = mapped_column(String(200))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import (
+    audit_change,
+    audit_personal_data_read,
+    audit_personal_data_reads,
+)
 from enforcement.db import SessionDep
+from enforcement.personal_data import PII_SCOPE, CipherDep
 from enforcement.social_supervisors import service
 from enforcement.social_supervisors.dependencies import (
     SupervisorDep,
@@ -28,15 +34,38 @@ async def appoint_supervisor(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
+    cipher: CipherDep,
 ) -> SupervisorRead:
     """Appoint a social supervisor (社会监督员) for a term. Another county, or a caller
-    acting for one agency, answers 403."""
+    acting for one agency, answers 403. The optional phone is stored encrypted and
+    answered masked unless the caller has `enforcement:pii` (a full read is audited)."""
     supervisor = await service.appoint_supervisor(
-        session, payload=payload, org=principal.org
+        session, payload=payload, org=principal.org, cipher=cipher
     )
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="social_supervisor",
+        resource=supervisor,
+        payload=payload,
+        status=201,
+    )
+    read = service.to_read(supervisor, cipher, full=principal.has(PII_SCOPE))
+    if read.phone is not None and principal.has(PII_SCOPE):
+        audit_personal_data_read(
+            session,
+            request=request,
+            principal=principal,
+            resource_type="social_supervisor",
+            resource=read,
+            fields=["phone"],
+        )
     await session.commit()
     response.headers["Location"] = f"/api/v1/social-supervisors/{supervisor.id}"
-    return SupervisorRead.model_validate(supervisor)
+    return read
 
 
 @router.get("", response_model=Page[SupervisorRead], responses=problem_responses())
@@ -45,11 +74,25 @@ async def list_supervisors(
     filters: SupervisorFiltersDep,
     page: PageParamsDep,
     principal: PrincipalDep,
+    request: Request,
+    cipher: CipherDep,
 ) -> Page[SupervisorRead]:
-    """Social supervisors ordered by creation, filtered by region, enterprise relation and year appointed."""
-    return await service.list_supervisors(
-        session, filters=filters, page=page, org=principal.org
+    """Social supervisors ordered by creation, filtered by region, enterprise relation,
+    year appointed and phone. Phones are masked unless the caller has `enforcement:pii`;
+    each supervisor whose phone is shown in full is an audited read."""
+    full = principal.has(PII_SCOPE)
+    result = await service.list_supervisors(
+        session, filters=filters, page=page, org=principal.org, cipher=cipher, full=full
     )
+    if full:
+        await audit_personal_data_reads(
+            request=request,
+            principal=principal,
+            resource_type="social_supervisor",
+            resources=[read for read in result.items if read.phone is not None],
+            fields=["phone"],
+        )
+    return result
 
 
 @router.get(
@@ -57,6 +100,22 @@ async def list_supervisors(
     response_model=SupervisorRead,
     responses=problem_responses(SupervisorNotFound),
 )
-async def read_supervisor(supervisor: SupervisorDep) -> SupervisorRead:
-    """One social supervisor."""
-    return SupervisorRead.model_validate(supervisor)
+async def read_supervisor(
+    supervisor: SupervisorDep,
+    principal: PrincipalDep,
+    request: Request,
+    cipher: CipherDep,
+) -> SupervisorRead:
+    """One social supervisor (the phone masked unless the caller has `enforcement:pii`;
+    a full read is audited)."""
+    full = principal.has(PII_SCOPE)
+    read = service.to_read(supervisor, cipher, full=full)
+    if full and read.phone is not None:
+        await audit_personal_data_reads(
+            request=request,
+            principal=principal,
+            resource_type="social_supervisor",
+            resources=[read],
+            fields=["phone"],
+        )
+    return read

@@ -6,6 +6,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enforcement.schemas import RegionCode, Year, not_before
+from shared.personal_data import Phone
 from shared.types import CaseDate
 
 
@@ -25,6 +26,11 @@ class SupervisorCreate(BaseModel):
     )
     appointed_on: CaseDate
     term_ends_on: CaseDate = Field(description="Last day of the term.")
+    phone: Phone | None = Field(
+        default=None,
+        description="Mobile (11 digits) or landline with area code; stored encrypted.",
+        examples=["13812348000"],
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> SupervisorCreate:
@@ -47,6 +53,10 @@ class SupervisorRead(BaseModel):
     enterprise_related: bool
     appointed_on: dt.date
     term_ends_on: dt.date
+    phone: str | None = Field(
+        default=None,
+        description="Masked (`138****8000`) unless the caller has `enforcement:pii`.",
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
@@ -56,3 +66,6 @@ class SupervisorFilters(BaseModel):
     region_code: RegionCode | None = None
     enterprise_related: bool | None = None
     year: Year | None = Field(default=None, description="Appointed in this year.")
+    phone: Phone | None = Field(
+        default=None, description="Has this phone (any separators; found by its hash)."
+    )

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from enforcement.audit.service import audit_change
 from enforcement.db import SessionDep
 from enforcement.teams import service
 from enforcement.teams.dependencies import TeamDep, TeamFiltersDep
@@ -27,10 +28,21 @@ async def create_team(
     session: SessionDep,
     principal: PrincipalDep,
     response: Response,
+    request: Request,
 ) -> TeamRead:
     """Register a comprehensive enforcement team (综合执法队伍) and its member agencies.
     A team of another county answers 403; member agencies outside the caller's organisation are unknown (422)."""
     team = await service.create_team(session, payload=payload, org=principal.org)
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action="create",
+        resource_type="comprehensive_enforcement_team",
+        resource=team,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/comprehensive-enforcement-teams/{team.id}"
     return TeamRead.model_validate(team)
@@ -64,11 +76,25 @@ async def read_team(team: TeamDep) -> TeamRead:
     responses=problem_responses(TeamNotFound, TeamTransitionNotAllowed),
 )
 async def apply_team_command(
-    team: TeamDep, command: TeamCommand, session: SessionDep, principal: PrincipalDep
+    team: TeamDep,
+    command: TeamCommand,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
 ) -> TeamRead:
     """Apply a lifecycle command: `dissolve` (the team ceases to exist on `occurred_on`).
     A team already dissolved answers 409."""
     team = await service.apply_command(session, team, command=command, actor=principal)
+    audit_change(
+        session,
+        request=request,
+        principal=principal,
+        action=f"command:{command.type}",
+        resource_type="comprehensive_enforcement_team",
+        resource=team,
+        payload=command,
+        status=200,
+    )
     await session.commit()
     return TeamRead.model_validate(team)
 

@@ -14,6 +14,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from stdnum.cn import ric
+
 from gateway.sample.common import (
     PARTNER_REGIONS,
     REGION_CODE,
@@ -66,6 +68,19 @@ SUMMARIES = {
     "property_management": "物业服务费纠纷",
     "other": "其他民间纠纷",
 }
+
+
+def sample_id_number(i: int) -> str:
+    """A generated, valid-looking resident ID number (region 421222, a real birth date,
+    the MOD 11-2 check character): a pattern of the sample, nobody's number. Drawn
+    without the random generator, so the sample's figures do not change."""
+    born = dt.date(1998, 1, 1) + dt.timedelta(days=(i * 37) % 2500)
+    body = f"{REGION_CODE}{born:%Y%m%d}{i % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # it expects a check slot
+
+
+def sample_phone(i: int) -> str:
+    return str(13800000000 + i)
 
 
 def _cost_saved_split(rng: random.Random, n: int, total: Decimal) -> list[Decimal]:
@@ -179,6 +194,11 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
             "amount_involved": f"{rng.randrange(0, 20000) * 10}.00",
             "registered_on": registered.isoformat(),
         }
+        if i % 10 == 0:  # some applicants left an ID number and a phone
+            body["parties"][0] |= {
+                "id_number": sample_id_number(i),
+                "phone": sample_phone(i),
+            }
         if remote:
             body["cost_saved"] = str(next(savings))
         if (

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from mediation.audit.service import audit_change
 from mediation.committees import service
 from mediation.committees.dependencies import CommitteeDep, CommitteeFiltersDep
 from mediation.committees.exceptions import CommitteeNotFound
@@ -24,12 +25,24 @@ async def create_committee(
     payload: CommitteeCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> CommitteeRead:
     """Register a people's mediation committee (人民调解委员会). A committee outside the
     caller's organisation answers 403."""
     committee = await service.create_committee(
         session, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="committee",
+        resource_id=committee.id,
+        region_code=committee.region_code,
+        changes=payload.model_dump(mode="json", exclude_none=True),
+        status=status.HTTP_201_CREATED,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/committees/{committee.id}"

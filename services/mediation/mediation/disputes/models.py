@@ -138,6 +138,13 @@ class DisputeParty(RecordMixin, Base):
     position: Mapped[int]
     kind: Mapped[PartyKind] = mapped_column(_enum(PartyKind, "party_kind"))
     name: Mapped[str] = mapped_column(String(200))
+    # Personal data (domain.md §8): encrypted, with a keyed hash to find it; never raw.
+    id_number_encrypted: Mapped[str | None] = mapped_column(String(255))
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    credit_code_encrypted: Mapped[str | None] = mapped_column(String(255))
+    credit_code_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_encrypted: Mapped[str | None] = mapped_column(String(255))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class DisputeEvent(RecordMixin, Base):

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from mediation.audit.service import audit_change, audit_personal_data_read
 from mediation.db import SessionDep
 from mediation.disputes import service
 from mediation.disputes.dependencies import DisputeDep, DisputeFiltersDep
@@ -12,11 +14,51 @@ from mediation.disputes.schemas import (
     DisputeEventRead,
     DisputeRead,
 )
-from shared.auth import Forbidden, PrincipalDep
+from mediation.personal_data import PII_SCOPE, CipherDep
+from shared.auth import Forbidden, Principal, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/disputes", tags=["disputes"])
+
+
+def _record_full_reads(
+    session: AsyncSession,
+    principal: Principal,
+    request: Request,
+    reads: list[DisputeRead],
+) -> bool:
+    """Add one ``read_personal_data`` event per dispute shown with full personal data,
+    naming the fields (never the values); whether there was any."""
+    if not principal.has(PII_SCOPE):
+        return False
+    recorded = False
+    for read in reads:
+        if fields := service.shown_in_full(read):
+            audit_personal_data_read(
+                session,
+                principal=principal,
+                request=request,
+                resource_type="dispute",
+                resource_id=read.id,
+                region_code=read.region_code,
+                fields=fields,
+            )
+            recorded = True
+    return recorded
+
+
+async def _audit_full_reads(
+    session: AsyncSession,
+    principal: Principal,
+    request: Request,
+    reads: list[DisputeRead],
+) -> None:
+    """For a GET: the read transaction ends first, the events commit in a fresh one."""
+    if principal.has(PII_SCOPE) and any(service.shown_in_full(r) for r in reads):
+        await session.commit()
+        _record_full_reads(session, principal, request, reads)
+        await session.commit()
 
 
 @router.post(
@@ -31,34 +73,63 @@ async def register_dispute(
     principal: PrincipalDep,
     request: Request,
     response: Response,
+    cipher: CipherDep,
 ) -> DisputeRead:
     """Register a dispute (纠纷) for mediation. It starts in `registered`; its time limit
     (30 calendar days by default) is shown as `time_limit_due_on`. A committee outside the
-    caller's organisation is unknown (422); a dispute outside it answers 403."""
+    caller's organisation is unknown (422); a dispute outside it answers 403.
+
+    Parties' ID numbers, credit codes and phones are stored encrypted; the answer shows
+    ID numbers and phones masked unless the caller has `mediation:pii`."""
     dispute = await service.register_dispute(
         session,
         payload=payload,
         actor=principal,
         time_limit_days=request.app.state.settings.dispute_time_limit_days,
         org=principal.org,
+        cipher=cipher,
     )
+    changes = payload.model_dump(mode="json", exclude_none=True, exclude={"parties"})
+    changes["parties"] = [p.masked() for p in payload.parties]
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="dispute",
+        resource_id=dispute.id,
+        region_code=dispute.region_code,
+        changes=changes,
+        status=status.HTTP_201_CREATED,
+    )
+    read = service.dispute_read(dispute, cipher=cipher, full=principal.has(PII_SCOPE))
+    _record_full_reads(session, principal, request, [read])
     await session.commit()
     response.headers["Location"] = f"/api/v1/disputes/{dispute.id}"
-    return DisputeRead.model_validate(dispute)
+    return read
 
 
 @router.get("", response_model=Page[DisputeRead], responses=problem_responses())
 async def list_disputes(
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     filters: DisputeFiltersDep,
     page: PageParamsDep,
+    cipher: CipherDep,
 ) -> Page[DisputeRead]:
     """Disputes ordered by creation, filtered by region, township, committee, status, type,
-    mode and year registered (within the caller's organisation)."""
-    return await service.list_disputes(
-        session, filters=filters, page=page, org=principal.org
+    mode, year registered and a party's ID number (within the caller's organisation)."""
+    result = await service.list_disputes(
+        session,
+        filters=filters,
+        page=page,
+        org=principal.org,
+        cipher=cipher,
+        full=principal.has(PII_SCOPE),
     )
+    await _audit_full_reads(session, principal, request, result.items)
+    return result
 
 
 @router.get(
@@ -66,9 +137,18 @@ async def list_disputes(
     response_model=DisputeRead,
     responses=problem_responses(DisputeNotFound),
 )
-async def read_dispute(dispute: DisputeDep) -> DisputeRead:
-    """One dispute with its parties and agreement."""
-    return DisputeRead.model_validate(dispute)
+async def read_dispute(
+    dispute: DisputeDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+    cipher: CipherDep,
+) -> DisputeRead:
+    """One dispute with its parties and agreement (ID numbers and phones masked unless
+    the caller has `mediation:pii`; each full read is audited)."""
+    read = service.dispute_read(dispute, cipher=cipher, full=principal.has(PII_SCOPE))
+    await _audit_full_reads(session, principal, request, [read])
+    return read
 
 
 @router.post(
@@ -81,6 +161,8 @@ async def apply_dispute_command(
     command: DisputeCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
+    cipher: CipherDep,
 ) -> DisputeRead:
     """Apply a lifecycle command: `start_mediation` (registered → mediating), `resolve` with the
     agreement (mediating → resolved) or `fail` with the reason (mediating → failed).
@@ -88,8 +170,21 @@ async def apply_dispute_command(
     dispute = await service.apply_command(
         session, dispute, command=command, actor=principal
     )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action=f"command:{command.type}",
+        resource_type="dispute",
+        resource_id=dispute.id,
+        region_code=dispute.region_code,
+        changes=command.model_dump(mode="json", exclude_none=True),
+        status=status.HTTP_200_OK,
+    )
+    read = service.dispute_read(dispute, cipher=cipher, full=principal.has(PII_SCOPE))
+    _record_full_reads(session, principal, request, [read])
     await session.commit()
-    return DisputeRead.model_validate(dispute)
+    return read
 
 
 @router.get(

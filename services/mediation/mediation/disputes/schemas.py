@@ -18,14 +18,42 @@ from mediation.disputes.models import (
 )
 from mediation.schemas import RegionCode, TownshipCode
 from shared.errors import InvalidInput
+from shared.personal_data import (
+    CreditCode,
+    Phone,
+    ResidentIdNumber,
+    mask_id_number,
+    mask_phone,
+)
 from shared.types import CaseDate, PastDate, Yuan
 
 
 class PartyCreate(BaseModel):
+    """A party; its ID number, credit code and phone are stored encrypted (domain.md §8)."""
+
     model_config = ConfigDict(extra="forbid")
 
     kind: PartyKind
     name: str = Field(min_length=1, max_length=200)
+    id_number: ResidentIdNumber | None = Field(
+        default=None, description="A person's resident ID number (kind person only)."
+    )
+    credit_code: CreditCode | None = Field(
+        default=None,
+        description="An organisation's unified social credit code (kind organisation only).",
+    )
+    phone: Phone | None = None
+
+    def masked(self) -> dict[str, Any]:
+        """The party as an audit event may hold it: personal data masked."""
+        out: dict[str, Any] = {"kind": str(self.kind), "name": self.name}
+        if self.id_number is not None:
+            out["id_number"] = mask_id_number(self.id_number)
+        if self.credit_code is not None:
+            out["credit_code"] = self.credit_code
+        if self.phone is not None:
+            out["phone"] = mask_phone(self.phone)
+        return out
 
 
 class PartyRead(BaseModel):
@@ -33,6 +61,14 @@ class PartyRead(BaseModel):
 
     kind: PartyKind
     name: str
+    id_number: str | None = Field(
+        default=None,
+        description="Masked (first 4 and last 4) unless the caller has mediation:pii.",
+    )
+    credit_code: str | None = None
+    phone: str | None = Field(
+        default=None, description="Masked (3 + 4) unless the caller has mediation:pii."
+    )
 
 
 class DisputeCreate(BaseModel):
@@ -63,6 +99,26 @@ class DisputeCreate(BaseModel):
     )
     partner_committee: str | None = Field(default=None, max_length=200)
     registered_on: CaseDate
+
+    @model_validator(mode="after")
+    def _identifiers_fit_the_kind(self) -> DisputeCreate:
+        for i, party in enumerate(self.parties):
+            if party.id_number is not None and party.kind is not PartyKind.person:
+                raise InvalidInput(
+                    "id_number applies to a party of kind person only",
+                    field=f"parties.{i}.id_number",
+                    code="not_a_person",
+                )
+            if (
+                party.credit_code is not None
+                and party.kind is not PartyKind.organisation
+            ):
+                raise InvalidInput(
+                    "credit_code applies to a party of kind organisation only",
+                    field=f"parties.{i}.credit_code",
+                    code="not_an_organisation",
+                )
+        return self
 
     @model_validator(mode="after")
     def _cost_saved_only_for_remote(self) -> DisputeCreate:
@@ -122,6 +178,9 @@ class DisputeFilters(BaseModel):
     mode: MediationMode | None = None
     year: int | None = Field(
         default=None, ge=1949, le=2100, description="Registered in this year."
+    )
+    party_id_number: ResidentIdNumber | None = Field(
+        default=None, description="A party's resident ID number (found by its hash)."
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,8 @@ from mediation.disputes.schemas import (
     DisputeFilters,
     DisputeRead,
     Fail,
+    PartyCreate,
+    PartyRead,
     Resolve,
     StartMediation,
 )
@@ -30,7 +33,17 @@ from mediation.schemas import township_in_region
 from shared.auth import OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
+from shared.personal_data import PersonalDataCipher, mask_id_number, mask_phone
 from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
+
+#: A party's personal data, stored encrypted and hashed.
+PERSONAL_FIELDS = ("id_number", "credit_code", "phone")
+#: Those shown masked unless the caller has mediation:pii (an organisation's credit code
+#: is public and shown as it is).
+MASKS: dict[str, Callable[[str], str]] = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+}
 
 #: Which status each command requires (domain.md §4).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
@@ -47,6 +60,7 @@ async def register_dispute(
     actor: Principal,
     time_limit_days: int,
     org: OrgScope | None,
+    cipher: PersonalDataCipher,
 ) -> Dispute:
     """Register a dispute for mediation in status ``registered``.
 
@@ -78,10 +92,7 @@ async def register_dispute(
         township_code=township_code,
         status=DisputeStatus.registered,
         time_limit_due_on=payload.registered_on + dt.timedelta(days=time_limit_days),
-        parties=[
-            DisputeParty(position=i, kind=p.kind, name=p.name)
-            for i, p in enumerate(payload.parties)
-        ],
+        parties=[_party(i, p, cipher=cipher) for i, p in enumerate(payload.parties)],
     )
     session.add(dispute)
     await session.flush()
@@ -96,6 +107,53 @@ async def register_dispute(
     )
     await session.flush()
     return dispute
+
+
+def _party(
+    position: int, party: PartyCreate, *, cipher: PersonalDataCipher
+) -> DisputeParty:
+    """A stored party: each identifier encrypted, with its keyed hash; never the raw value."""
+    row = DisputeParty(position=position, kind=party.kind, name=party.name)
+    for field in PERSONAL_FIELDS:
+        value = getattr(party, field)
+        if value is not None:
+            setattr(row, f"{field}_encrypted", cipher.encrypt(value))
+            setattr(row, f"{field}_hash", cipher.search_hash(value))
+    return row
+
+
+def party_read(
+    party: DisputeParty, *, cipher: PersonalDataCipher, full: bool
+) -> PartyRead:
+    """A party as the caller may see it: ID number and phone masked unless ``full``."""
+    values: dict[str, str | None] = {}
+    for field in PERSONAL_FIELDS:
+        token = getattr(party, f"{field}_encrypted")
+        value = cipher.decrypt(token) if token is not None else None
+        if value is not None and not full and field in MASKS:
+            value = MASKS[field](value)
+        values[field] = value
+    return PartyRead(kind=party.kind, name=party.name, **values)
+
+
+def dispute_read(
+    dispute: Dispute, *, cipher: PersonalDataCipher, full: bool
+) -> DisputeRead:
+    read = DisputeRead.model_validate(dispute)
+    read.parties = [party_read(p, cipher=cipher, full=full) for p in dispute.parties]
+    return read
+
+
+def shown_in_full(read: DisputeRead) -> list[str]:
+    """The masked-by-default fields a (full) dispute read shows: what to audit."""
+    return sorted(
+        {
+            field
+            for party in read.parties
+            for field in MASKS
+            if getattr(party, field) is not None
+        }
+    )
 
 
 async def get_dispute(
@@ -118,12 +176,29 @@ async def list_disputes(
     filters: DisputeFilters,
     page: PageParams,
     org: OrgScope | None,
+    cipher: PersonalDataCipher,
+    full: bool,
 ) -> Page[DisputeRead]:
+    """``party_id_number`` finds disputes through the parties' keyed hash."""
     stmt = select(Dispute).options(selectinload(Dispute.parties))
-    stmt = filtered(stmt, Dispute, filters, year_column=Dispute.registered_on)
+    columns = filters.model_copy(update={"party_id_number": None})
+    stmt = filtered(stmt, Dispute, columns, year_column=Dispute.registered_on)
+    if filters.party_id_number is not None:
+        stmt = stmt.where(
+            Dispute.id.in_(
+                select(DisputeParty.dispute_id).where(
+                    DisputeParty.id_number_hash
+                    == cipher.search_hash(filters.party_id_number)
+                )
+            )
+        )
     stmt = in_org(stmt, Dispute, org)
     return await paginate(
-        session, stmt, page, model=Dispute, to_item=DisputeRead.model_validate
+        session,
+        stmt,
+        page,
+        model=Dispute,
+        to_item=lambda d: dispute_read(d, cipher=cipher, full=full),
     )
 
 

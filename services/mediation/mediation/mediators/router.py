@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from mediation.audit.service import audit_change
 from mediation.db import SessionDep
 from mediation.mediators import service
 from mediation.mediators.dependencies import MediatorDep, MediatorFiltersDep
@@ -24,12 +25,24 @@ async def create_mediator(
     payload: MediatorCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> MediatorRead:
     """Register a mediator (调解员) of a committee. A committee outside the caller's
     organisation is unknown (422)."""
     mediator = await service.create_mediator(
         session, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="mediator",
+        resource_id=mediator.id,
+        region_code=mediator.region_code,
+        changes=payload.model_dump(mode="json", exclude_none=True),
+        status=status.HTTP_201_CREATED,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/mediators/{mediator.id}"

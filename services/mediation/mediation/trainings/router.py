@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from mediation.audit.service import audit_change
 from mediation.db import SessionDep
 from mediation.trainings import service
 from mediation.trainings.dependencies import TrainingDep, TrainingFiltersDep
@@ -24,12 +25,24 @@ async def create_training(
     payload: TrainingCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> TrainingRead:
     """Record a mediator training session. A training outside the caller's organisation
     answers 403."""
     training = await service.create_training(
         session, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="training",
+        resource_id=training.id,
+        region_code=training.region_code,
+        changes=payload.model_dump(mode="json", exclude_none=True),
+        status=status.HTTP_201_CREATED,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/trainings/{training.id}"

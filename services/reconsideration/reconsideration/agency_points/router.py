@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from reconsideration.agency_points import service
 from reconsideration.agency_points.dependencies import (
@@ -17,6 +17,7 @@ from reconsideration.agency_points.schemas import (
     AgencyPointEventRead,
     AgencyPointRead,
 )
+from reconsideration.audit.service import audit_change
 from reconsideration.db import SessionDep
 from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
@@ -35,11 +36,23 @@ async def create_agency_point(
     payload: AgencyPointCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> AgencyPointRead:
     """Register a township agency point (代办点) that receives and forwards applications. It starts
     `active`. A point outside the caller's organisation answers 403."""
     point = await service.create_agency_point(session, payload=payload, actor=principal)
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="agency_point",
+        resource_id=point.id,
+        region_code=point.region_code,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/agency-points/{point.id}"
     return AgencyPointRead.model_validate(point)
@@ -79,10 +92,22 @@ async def apply_agency_point_command(
     command: AgencyPointCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> AgencyPointRead:
     """Apply a lifecycle command: `close` (active → closed) on `occurred_on`. A closed point answers 409."""
     point = await service.apply_command(
         session, point, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action=f"command:{command.type}",
+        resource_type="agency_point",
+        resource_id=point.id,
+        region_code=point.region_code,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return AgencyPointRead.model_validate(point)

@@ -190,6 +190,15 @@ class ReconsiderationApplication(RecordMixin, Base):
     applicant_kind: Mapped[ApplicantKind] = mapped_column(
         _enum(ApplicantKind, "applicant_kind")
     )
+    # Personal data (domain.md §8): AES-GCM ciphertext and a keyed hash, never the raw value.
+    applicant_id_number_encrypted: Mapped[str | None] = mapped_column(String(255))
+    applicant_id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    applicant_credit_code_encrypted: Mapped[str | None] = mapped_column(String(255))
+    applicant_credit_code_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True
+    )
+    applicant_phone_encrypted: Mapped[str | None] = mapped_column(String(255))
+    applicant_phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     respondent: Mapped[str] = mapped_column(String(200))
     matter_type: Mapped[MatterType] = mapped_column(_enum(MatterType, "matter_type"))
     procedure: Mapped[Procedure | None] = mapped_column(_enum(Procedure, "procedure"))

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+import uuid
 
-from reconsideration.applications import service
+from fastapi import APIRouter, Request, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reconsideration.applications import personal_data, service
 from reconsideration.applications.dependencies import (
     ApplicationDep,
     ApplicationFiltersDep,
@@ -11,16 +14,24 @@ from reconsideration.applications.exceptions import (
     ApplicationNotFound,
     ApplicationTransitionNotAllowed,
 )
+from reconsideration.applications.models import ReconsiderationApplication
 from reconsideration.applications.schemas import (
     ApplicationCommand,
     ApplicationCreate,
     ApplicationEventRead,
     ApplicationRead,
 )
+from reconsideration.audit.service import (
+    audit_change,
+    audit_personal_data_read,
+    commit_personal_data_reads,
+)
 from reconsideration.db import SessionDep
-from shared.auth import Forbidden, PrincipalDep
+from reconsideration.personal_data import CipherDep
+from shared.auth import Forbidden, Principal, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
+from shared.personal_data import PersonalDataCipher
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
@@ -35,6 +46,8 @@ async def receive_application(
     payload: ApplicationCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    cipher: CipherDep,
+    request: Request,
     response: Response,
 ) -> ApplicationRead:
     """Record a reconsideration application (复议申请) received by the office; it starts in `received`.
@@ -42,11 +55,23 @@ async def receive_application(
     point also keeps `agency_point_received_on`. An application outside the caller's organisation
     answers 403; an agency point outside it is unknown (422, `agency_point_id`)."""
     application = await service.receive_application(
-        session, payload=payload, actor=principal
+        session, payload=payload, actor=principal, cipher=cipher
     )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="application",
+        resource_id=application.id,
+        region_code=application.region_code,
+        payload=payload,
+        status=201,
+    )
+    read = _shown(session, application, cipher, principal, request, status=201)
     await session.commit()
     response.headers["Location"] = f"/api/v1/applications/{application.id}"
-    return ApplicationRead.model_validate(application)
+    return read
 
 
 @router.get("", response_model=Page[ApplicationRead], responses=problem_responses())
@@ -55,13 +80,31 @@ async def list_applications(
     principal: PrincipalDep,
     filters: ApplicationFiltersDep,
     page: PageParamsDep,
+    cipher: CipherDep,
+    request: Request,
 ) -> Page[ApplicationRead]:
     """Applications of the caller's organisation ordered by creation, filtered by region,
     township, status, matter type, receipt channel, agency point, decision type and year
-    received."""
-    return await service.list_applications(
-        session, filters=filters, page=page, org=principal.org
+    received, and the applicant's ID number (any accepted form: full-width, lower-case x and
+    spaces find the same person). Personal data is masked unless the caller has
+    `reconsideration:pii`; each application shown in full is audited."""
+    reads: list[tuple[str, uuid.UUID, str | None, list[str]]] = []
+
+    def to_item(application: ReconsiderationApplication) -> ApplicationRead:
+        read, full = personal_data.to_read(application, cipher, principal)
+        reads.append(("application", application.id, application.region_code, full))
+        return read
+
+    result = await service.list_applications(
+        session,
+        filters=filters,
+        page=page,
+        org=principal.org,
+        cipher=cipher,
+        to_item=to_item,
     )
+    await commit_personal_data_reads(request, principal, reads)
+    return result
 
 
 @router.get(
@@ -69,9 +112,21 @@ async def list_applications(
     response_model=ApplicationRead,
     responses=problem_responses(ApplicationNotFound),
 )
-async def read_application(application: ApplicationDep) -> ApplicationRead:
-    """One application."""
-    return ApplicationRead.model_validate(application)
+async def read_application(
+    application: ApplicationDep,
+    principal: PrincipalDep,
+    cipher: CipherDep,
+    request: Request,
+) -> ApplicationRead:
+    """One application; personal data masked unless the caller has `reconsideration:pii`
+    (a full read is audited)."""
+    read, full = personal_data.to_read(application, cipher, principal)
+    await commit_personal_data_reads(
+        request,
+        principal,
+        [("application", application.id, application.region_code, full)],
+    )
+    return read
 
 
 @router.post(
@@ -84,6 +139,8 @@ async def apply_application_command(
     command: ApplicationCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    cipher: CipherDep,
+    request: Request,
 ) -> ApplicationRead:
     """Apply a lifecycle command dated `occurred_on` (not before the previous step):
     `start_review` (received → under_review), `request_correction` with every missing item
@@ -98,8 +155,20 @@ async def apply_application_command(
     application = await service.apply_command(
         session, application, command=command, actor=principal
     )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action=f"command:{command.type}",
+        resource_type="application",
+        resource_id=application.id,
+        region_code=application.region_code,
+        payload=command,
+        status=200,
+    )
+    read = _shown(session, application, cipher, principal, request, status=200)
     await session.commit()
-    return ApplicationRead.model_validate(application)
+    return read
 
 
 @router.get(
@@ -112,3 +181,29 @@ async def list_application_events(
 ) -> Page[ApplicationEventRead]:
     """The application's history, oldest first."""
     return await service.list_events(session, application, page=page)
+
+
+def _shown(
+    session: AsyncSession,
+    application: ReconsiderationApplication,
+    cipher: PersonalDataCipher,
+    principal: Principal,
+    request: Request,
+    *,
+    status: int,
+) -> ApplicationRead:
+    """The application as the caller may see it; a full read is audited in ``session``
+    (it commits with the change)."""
+    read, full = personal_data.to_read(application, cipher, principal)
+    if full:
+        audit_personal_data_read(
+            session,
+            principal=principal,
+            request=request,
+            resource_type="application",
+            resource_id=application.id,
+            region_code=application.region_code,
+            fields=full,
+            status=status,
+        )
+    return read

@@ -24,6 +24,7 @@ from reconsideration.schemas import (
     township_in_region,
 )
 from shared.errors import InvalidInput
+from shared.personal_data import CreditCode, Phone, ResidentIdNumber
 from shared.types import CaseDate, PastDate
 
 
@@ -53,6 +54,17 @@ class ApplicationCreate(BaseModel):
     )
     applicant_name: str = Field(min_length=1, max_length=200, examples=["张某"])
     applicant_kind: ApplicantKind
+    applicant_id_number: ResidentIdNumber | None = Field(
+        default=None,
+        description="A person's resident ID number (居民身份证号, 18 characters); stored encrypted.",
+    )
+    applicant_credit_code: CreditCode | None = Field(
+        default=None,
+        description="An organisation's unified social credit code (统一社会信用代码); stored encrypted.",
+    )
+    applicant_phone: Phone | None = Field(
+        default=None, description="The applicant's phone; stored encrypted."
+    )
     respondent: str = Field(
         min_length=1, max_length=200, description="The agency whose act is contested."
     )
@@ -61,6 +73,16 @@ class ApplicationCreate(BaseModel):
     @model_validator(mode="after")
     def _receipt(self) -> ApplicationCreate:
         township_in_region(self.region_code, self.township_code)
+        for field, kind in (
+            ("applicant_id_number", ApplicantKind.person),
+            ("applicant_credit_code", ApplicantKind.organisation),
+        ):
+            if getattr(self, field) is not None and self.applicant_kind is not kind:
+                raise InvalidInput(
+                    f"{field} applies to applicant_kind {kind} only",
+                    field=field,
+                    code=f"not_{kind}",
+                )
         via_point = self.receipt_channel is ReceiptChannel.agency_point
         for field in ("agency_point_id", "agency_point_received_on"):
             given = getattr(self, field) is not None
@@ -100,6 +122,18 @@ class ApplicationRead(BaseModel):
     agency_point_received_on: dt.date | None
     applicant_name: str
     applicant_kind: ApplicantKind
+    applicant_id_number: str | None = Field(
+        default=None,
+        description="Masked (`4201**********1234`) unless the caller has `reconsideration:pii`.",
+    )
+    applicant_credit_code: str | None = Field(
+        default=None,
+        description="Masked (first 4 and last 4) unless the caller has `reconsideration:pii`.",
+    )
+    applicant_phone: str | None = Field(
+        default=None,
+        description="Masked (`138****8000`) unless the caller has `reconsideration:pii`.",
+    )
     respondent: str
     matter_type: MatterType
     procedure: Procedure | None
@@ -139,6 +173,10 @@ class ApplicationFilters(BaseModel):
     decision_type: DecisionType | None = None
     year: int | None = Field(
         default=None, ge=1949, le=2100, description="Received in this year."
+    )
+    applicant_id_number: ResidentIdNumber | None = Field(
+        default=None,
+        description="The applicant's resident ID number, in any accepted form (found by its keyed hash).",
     )
 
 

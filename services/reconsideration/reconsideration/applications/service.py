@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reconsideration.agency_points.service import find_agency_point, is_open_on
+from reconsideration.applications import personal_data
 from reconsideration.applications.exceptions import (
     ApplicationNotFound,
     ApplicationTransitionNotAllowed,
@@ -42,6 +44,7 @@ from reconsideration.scope import get_in_scope, in_scope, record_org
 from shared.auth import OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
+from shared.personal_data import PersonalDataCipher
 from shared.query import ensure_may_act_for, filtered
 
 S = ApplicationStatus
@@ -68,7 +71,11 @@ ALLOWED_FROM: dict[ApplicationEventType, frozenset[ApplicationStatus]] = {
 
 
 async def receive_application(
-    session: AsyncSession, *, payload: ApplicationCreate, actor: Principal
+    session: AsyncSession,
+    *,
+    payload: ApplicationCreate,
+    actor: Principal,
+    cipher: PersonalDataCipher | None = None,
 ) -> ReconsiderationApplication:
     """Record an application in status ``received``.
 
@@ -77,7 +84,8 @@ async def receive_application(
     (``agency_point_id``, ``agency_point_received_on``, ``township_code``) and Forbidden
     (403) when the application's county or township (given, or the agency point's) is
     outside the actor's organisation; a township-scoped actor may not record an application
-    without a township.
+    without a township. The applicant's personal data is stored encrypted with ``cipher``
+    (required when the payload has any).
     """
     org = actor.org
     ensure_may_act_for(org, region_code=payload.region_code)
@@ -111,12 +119,16 @@ async def receive_application(
     township_in_region(payload.region_code, township_code)
     ensure_may_act_for(org, **record_org(payload.region_code, township_code))
     application = ReconsiderationApplication(
-        **payload.model_dump(exclude={"township_code"}),
+        **payload.model_dump(exclude={"township_code", *personal_data.FIELDS}),
         township_code=township_code,
         status=S.received,
         status_since=payload.received_on,
         deemed_accepted=False,
     )
+    if any(getattr(payload, field) is not None for field in personal_data.FIELDS):
+        if cipher is None:
+            raise TypeError("personal data needs the service's cipher")
+        personal_data.store(application, payload, cipher)
     session.add(application)
     await session.flush()
     session.add(
@@ -152,18 +164,24 @@ async def list_applications(
     filters: ApplicationFilters,
     page: PageParams,
     org: OrgScope | None,
+    cipher: PersonalDataCipher,
+    to_item: Callable[[ReconsiderationApplication], ApplicationRead],
 ) -> Page[ApplicationRead]:
-    """The applications of ``org`` (county and township) matching ``filters``, on every page."""
+    """The applications of ``org`` (county and township) matching ``filters``, on every page;
+    ``applicant_id_number`` (already normalised) is found through its keyed hash."""
     model = ReconsiderationApplication
     stmt = filtered(
         in_scope(select(model), model, org),
         model,
-        filters,
+        filters.model_copy(update={"applicant_id_number": None}),
         year_column=model.received_on,
     )
-    return await paginate(
-        session, stmt, page, model=model, to_item=ApplicationRead.model_validate
-    )
+    if filters.applicant_id_number is not None:
+        stmt = stmt.where(
+            model.applicant_id_number_hash
+            == cipher.search_hash(filters.applicant_id_number)
+        )
+    return await paginate(session, stmt, page, model=model, to_item=to_item)
 
 
 async def list_existing_ids(

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from reconsideration.audit.service import audit_change
 from reconsideration.collective_discussions import service
 from reconsideration.collective_discussions.dependencies import (
     CollectiveDiscussionDep,
@@ -32,6 +33,7 @@ async def create_collective_discussion(
     payload: CollectiveDiscussionCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> CollectiveDiscussionRead:
     """Record a collective-discussion meeting (集体讨论) with the applications it discussed. A
@@ -40,6 +42,17 @@ async def create_collective_discussion(
     `application_ids`)."""
     discussion = await service.create_collective_discussion(
         session, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="collective_discussion",
+        resource_id=discussion.id,
+        region_code=discussion.region_code,
+        payload=payload,
+        status=201,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/collective-discussions/{discussion.id}"

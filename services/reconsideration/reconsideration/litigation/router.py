@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from reconsideration.audit.service import audit_change
 from reconsideration.db import SessionDep
 from reconsideration.litigation import service
 from reconsideration.litigation.dependencies import (
@@ -41,12 +42,24 @@ async def file_litigation_case(
     payload: LitigationCaseCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> LitigationCaseRead:
     """Record an administrative lawsuit (行政应诉) once the complaint is received; it starts `pending`.
     A case number already recorded in the region answers 409. A case is a county-level record:
     outside the caller's county, or for a township-scoped caller, 403."""
     case = await service.file_case(session, payload=payload, actor=principal)
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="litigation_case",
+        resource_id=case.id,
+        region_code=case.region_code,
+        payload=payload,
+        status=201,
+    )
     await session.commit()
     response.headers["Location"] = f"/api/v1/litigation-cases/{case.id}"
     return LitigationCaseRead.model_validate(case)
@@ -88,12 +101,24 @@ async def record_hearing(
     payload: HearingCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> HearingRead:
     """Record a hearing of the case and whether a qualifying head of the defendant agency appeared
     (负责人出庭应诉), with that person's name and post."""
     hearing = await service.record_hearing(
         session, case, payload=payload, actor=principal
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="hearing",
+        resource_id=hearing.id,
+        region_code=case.region_code,
+        payload=payload,
+        status=201,
     )
     await session.commit()
     response.headers["Location"] = (
@@ -134,10 +159,22 @@ async def apply_litigation_command(
     command: LitigationCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> LitigationCaseRead:
     """Apply a lifecycle command: `conclude` with the outcome (pending → concluded) on `occurred_on`.
     A concluded case answers 409."""
     case = await service.apply_command(session, case, command=command, actor=principal)
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action=f"command:{command.type}",
+        resource_type="litigation_case",
+        resource_id=case.id,
+        region_code=case.region_code,
+        payload=command,
+        status=200,
+    )
     await session.commit()
     return LitigationCaseRead.model_validate(case)
 

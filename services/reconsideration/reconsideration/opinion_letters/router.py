@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from reconsideration.audit.service import audit_change
 from reconsideration.db import SessionDep
 from reconsideration.opinion_letters import service
 from reconsideration.opinion_letters.dependencies import (
@@ -35,6 +36,7 @@ async def issue_opinion_letter(
     payload: OpinionLetterCreate,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
     response: Response,
 ) -> OpinionLetterRead:
     """Record an opinion letter (行政复议意见书) issued to an agency. It starts `issued`; the
@@ -43,6 +45,17 @@ async def issue_opinion_letter(
     caller, 403."""
     letter = await service.issue_opinion_letter(
         session, payload=payload, actor=principal
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="create",
+        resource_type="opinion_letter",
+        resource_id=letter.id,
+        region_code=letter.region_code,
+        payload=payload,
+        status=201,
     )
     await session.commit()
     response.headers["Location"] = f"/api/v1/opinion-letters/{letter.id}"
@@ -85,11 +98,23 @@ async def apply_opinion_letter_command(
     command: OpinionLetterCommand,
     session: SessionDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> OpinionLetterRead:
     """Apply a lifecycle command: `record_reply` (issued → replied) on `occurred_on`. A letter
     already replied answers 409."""
     letter = await service.apply_command(
         session, letter, command=command, actor=principal
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action=f"command:{command.type}",
+        resource_type="opinion_letter",
+        resource_id=letter.id,
+        region_code=letter.region_code,
+        payload=command,
+        status=200,
     )
     await session.commit()
     return OpinionLetterRead.model_validate(letter)

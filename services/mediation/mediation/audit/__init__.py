@@ -1,0 +1,1 @@
+"""The mediation service's audit log (domain.md §8)."""
