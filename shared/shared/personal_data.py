@@ -174,12 +174,26 @@ class PersonalDataCipher:
 
 def load_or_create_key(path: Path) -> bytes:
     """The 32-byte key in ``path`` (base64), generated with mode 0600 when missing (the
-    embedded default; production passes its key through settings)."""
-    if path.exists():
-        return base64.b64decode(path.read_text().strip())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(base64.b64encode(key).decode())
+    embedded default; production passes its key through settings).
+
+    Safe when several requests or processes start at once: the key is written to a private
+    temporary file and linked into place atomically, so a reader never sees a partial file
+    and the first writer's key wins."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(secrets.token_bytes(32)).decode())
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another request or process won: use its key
+        finally:
+            os.unlink(temporary)
+    key = base64.b64decode(path.read_text().strip())
+    if len(key) != 32:
+        raise ValueError(f"{path} does not hold a 32-byte base64 key")
     return key

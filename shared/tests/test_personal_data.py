@@ -132,3 +132,13 @@ class TestCipher:
         assert len(key) == 32
         assert path.stat().st_mode & 0o777 == 0o600
         assert load_or_create_key(path) == key
+
+
+def test_concurrent_first_uses_agree_on_one_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "race" / "enforcement-personal-data.key"
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        keys = list(pool.map(lambda _: load_or_create_key(path), range(64)))
+    assert len(set(keys)) == 1
+    assert [p.name for p in path.parent.iterdir()] == [path.name]

@@ -251,3 +251,92 @@ class TestThroughTheGateway:
         assert httpx.get(f"{stack.url()}/openapi.json", trust_env=False).json()["info"][
             "title"
         ]
+
+
+@pytest.fixture(scope="module")
+def auditor(stack: Stack) -> dict[str, str]:
+    """A 通城县 client that may read the audit logs."""
+    client = stack.create_client("auditor", ("audit:read",), region_code="421222")
+    return token_of(stack, client)
+
+
+class TestAudit:
+    """Issue 3: every create, transition and denied attempt leaves exactly one audit event
+    with the actor and the request id."""
+
+    def events(
+        self,
+        stack: Stack,
+        auditor: dict[str, str],
+        service: str = "mediation",
+        **filters: str,
+    ) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            params = {**filters, "page_size": "200"}
+            if token:
+                params["page_token"] = token
+            page = httpx.get(
+                f"{stack.url()}/api/v1/{service}/audit-events",
+                params=params,
+                headers=auditor,
+                timeout=30,
+                trust_env=False,
+            ).json()
+            items += page["items"]
+            token = page["next_page_token"]
+            if not token:
+                return items
+
+    def test_every_dispute_created_and_moved_once_each(
+        self,
+        stack: Stack,
+        credentials: tuple[str, str],
+        auditor: dict[str, str],
+        loaded: dict[str, Any],
+    ) -> None:
+        created = self.events(stack, auditor, action="create", resource_type="dispute")
+        assert len(created) == loaded["mediation"]["disputes"]
+        assert len({e["resource_id"] for e in created}) == len(created)
+        assert {e["actor"] for e in created} == {credentials[0]}
+        assert all(e["request_id"] for e in created)
+        started = self.events(stack, auditor, action="command:start_mediation")
+        assert sorted(e["resource_id"] for e in started) == sorted(
+            e["resource_id"] for e in created
+        )
+        request_ids = [e["request_id"] for e in created + started]
+        assert len(set(request_ids)) == len(request_ids)
+
+    @pytest.mark.parametrize("service", ["reconsideration", "mediation", "enforcement"])
+    def test_every_change_of_the_run_has_one_event_with_actor_and_request_id(
+        self,
+        stack: Stack,
+        credentials: tuple[str, str],
+        auditor: dict[str, str],
+        loaded: dict[str, Any],
+        service: str,
+    ) -> None:
+        changes = [
+            e
+            for e in self.events(stack, auditor, service)
+            if e["action"] == "create" or e["action"].startswith("command:")
+        ]
+        assert len(changes) >= sum(
+            loaded[service].values()
+        )  # every record, then its steps
+        assert {e["actor"] for e in changes} == {credentials[0]}
+        request_ids = [e["request_id"] for e in changes]
+        assert all(request_ids)
+        assert len(set(request_ids)) == len(request_ids)  # one event per request
+
+    def test_a_denied_attempt_is_recorded_with_its_request_id(
+        self, stack: Stack, auth: dict[str, str], auditor: dict[str, str]
+    ) -> None:
+        url = f"{stack.url()}/api/v1/mediation/disputes/7d0f7a38-3c41-4c3c-9a5f-2f1a2f5a0b1c"
+        response = httpx.get(
+            url, headers={**auth, "X-Request-ID": "e2e-denied-0001"}, trust_env=False
+        )
+        assert response.status_code == 404
+        events = self.events(stack, auditor, request_id="e2e-denied-0001")
+        assert [(e["action"], e["status"]) for e in events] == [("denied", 404)]
