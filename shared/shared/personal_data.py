@@ -27,9 +27,10 @@ import re
 import secrets
 import unicodedata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from fastapi import Depends, Request
 from pydantic import BeforeValidator, Field
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -197,3 +198,30 @@ def load_or_create_key(path: Path) -> bytes:
     if len(key) != 32:
         raise ValueError(f"{path} does not hold a 32-byte base64 key")
     return key
+
+
+def cipher_from(settings: Any) -> PersonalDataCipher:
+    """The cipher of a data service's settings: ``personal_data_key`` (validated as base64
+    of 32 bytes by the settings), else the key file ``<data_dir>/<service_name>-personal-data.key``."""
+    if settings.personal_data_key is not None:
+        return PersonalDataCipher(
+            base64.b64decode(settings.personal_data_key.get_secret_value())
+        )
+    return PersonalDataCipher(
+        load_or_create_key(
+            settings.data_dir / f"{settings.service_name}-personal-data.key"
+        )
+    )
+
+
+def _cipher(request: Request) -> PersonalDataCipher:
+    """The app's cipher, built once on first use (an app that never meets personal data
+    writes no key file)."""
+    state = request.app.state
+    cipher: PersonalDataCipher | None = getattr(state, "personal_data_cipher", None)
+    if cipher is None:
+        cipher = state.personal_data_cipher = cipher_from(state.settings)
+    return cipher
+
+
+CipherDep = Annotated[PersonalDataCipher, Depends(_cipher)]

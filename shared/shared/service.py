@@ -8,12 +8,15 @@ settings, router and metadata and call into this module (``shared[db]`` extra).
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI
+from pydantic import SecretStr, field_validator
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
@@ -44,6 +47,9 @@ class DataServiceSettings(ServiceSettings):
         token_issuer, token_audience: the ``iss`` and ``aud`` every token must carry.
         jwks_url: where the gateway publishes its signing keys; ``jwks`` (a JWKS JSON
             document) replaces it, for tests and air-gapped setups.
+        personal_data_key: base64 of the 32-byte key that encrypts and hashes personal
+            data (shared.personal_data); when unset, the key file
+            ``<data_dir>/<service_name>-personal-data.key``, created on first use.
     """
 
     service_name: ClassVar[str]
@@ -54,6 +60,19 @@ class DataServiceSettings(ServiceSettings):
     token_audience: str = "fazhi"
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwks: str | None = None
+    personal_data_key: SecretStr | None = None
+
+    @field_validator("personal_data_key")
+    @classmethod
+    def _key_is_32_bytes(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                key = base64.b64decode(value.get_secret_value(), validate=True)
+            except binascii.Error:
+                key = b""
+            if len(key) != 32:
+                raise ValueError("personal_data_key must be base64 of 32 bytes")
+        return value
 
     @property
     def effective_database_url(self) -> str:

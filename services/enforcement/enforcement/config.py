@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from decimal import Decimal
 from typing import ClassVar, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.service import DataServiceSettings
@@ -21,9 +19,6 @@ class Settings(DataServiceSettings):
     grade_excellent_min, grade_good_min, grade_pass_min: lowest case-file review score
         (points out of 100) of the grades excellent, good and pass; lower scores fail
         (local practice, defaults 90 / 80 / 60; domain.md §5).
-    personal_data_key: base64 of the 32-byte key that encrypts and hashes personal data
-        (social supervisors' phones); unset, the key file
-        ``<data_dir>/enforcement-personal-data.key`` is used (created when missing).
     """
 
     model_config = SettingsConfigDict(env_prefix="ENFORCEMENT_")
@@ -34,19 +29,6 @@ class Settings(DataServiceSettings):
     grade_excellent_min: Decimal = Field(default=Decimal(90), ge=0, le=100)
     grade_good_min: Decimal = Field(default=Decimal(80), ge=0, le=100)
     grade_pass_min: Decimal = Field(default=Decimal(60), ge=0, le=100)
-    personal_data_key: SecretStr | None = None
-
-    @field_validator("personal_data_key")
-    @classmethod
-    def _key_is_32_bytes(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            try:
-                key = base64.b64decode(value.get_secret_value(), validate=True)
-            except binascii.Error:
-                key = b""
-            if len(key) != 32:
-                raise ValueError("personal_data_key must be base64 of 32 bytes")
-        return value
 
     @model_validator(mode="after")
     def _grades_descend(self) -> Self:

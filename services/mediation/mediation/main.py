@@ -12,21 +12,17 @@ from fastapi import FastAPI
 from mediation.api import api_router
 from mediation.audit.models import AuditEvent
 from mediation.config import Settings
-from mediation.personal_data import build_cipher
 from shared.service import create_data_service_app
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    app = create_data_service_app(
-        settings,
+    return create_data_service_app(
+        settings or Settings(),
         title="Fazhi mediation service (人民调解)",
         description="Committees, mediators, trainings and disputes of people's mediation, and their statistics.",
         api_router=api_router,
         alembic_ini=ALEMBIC_INI,
         audit_model=AuditEvent,
     )
-    app.state.personal_data_cipher = build_cipher(settings)
-    return app

@@ -12,16 +12,14 @@ from fastapi import FastAPI
 from reconsideration.api import api_router
 from reconsideration.audit.models import AuditEvent
 from reconsideration.config import Settings
-from reconsideration.personal_data import cipher_from
 from shared.service import create_data_service_app
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    app = create_data_service_app(
-        settings,
+    return create_data_service_app(
+        settings or Settings(),
         title="Fazhi reconsideration service (行政复议 + 行政应诉)",
         description=(
             "Reconsideration applications and their lifecycle, agency points, collective discussions, "
@@ -31,5 +29,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         alembic_ini=ALEMBIC_INI,
         audit_model=AuditEvent,
     )
-    app.state.personal_data_cipher = cipher_from(settings)
-    return app

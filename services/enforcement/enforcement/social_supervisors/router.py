@@ -8,7 +8,6 @@ from enforcement.audit.service import (
     audit_personal_data_reads,
 )
 from enforcement.db import SessionDep
-from enforcement.personal_data import PII_SCOPE, CipherDep
 from enforcement.social_supervisors import service
 from enforcement.social_supervisors.dependencies import (
     SupervisorDep,
@@ -19,6 +18,10 @@ from enforcement.social_supervisors.schemas import SupervisorCreate, SupervisorR
 from shared.auth import Forbidden, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
+from shared.personal_data import CipherDep
+
+#: The permission that shows supervisors' phones in full (docs/auth.md).
+PII_SCOPE = "enforcement:pii"
 
 router = APIRouter(prefix="/social-supervisors", tags=["social supervisors"])
 

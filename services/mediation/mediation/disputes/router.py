@@ -14,10 +14,13 @@ from mediation.disputes.schemas import (
     DisputeEventRead,
     DisputeRead,
 )
-from mediation.personal_data import PII_SCOPE, CipherDep
 from shared.auth import Forbidden, Principal, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
+from shared.personal_data import CipherDep
+
+#: The permission that shows parties' personal data in full (docs/auth.md).
+PII_SCOPE = "mediation:pii"
 
 router = APIRouter(prefix="/disputes", tags=["disputes"])
 

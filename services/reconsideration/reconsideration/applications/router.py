@@ -27,11 +27,10 @@ from reconsideration.audit.service import (
     commit_personal_data_reads,
 )
 from reconsideration.db import SessionDep
-from reconsideration.personal_data import CipherDep
 from shared.auth import Forbidden, Principal, PrincipalDep
 from shared.errors import problem_responses
 from shared.pagination import Page, PageParamsDep
-from shared.personal_data import PersonalDataCipher
+from shared.personal_data import CipherDep, PersonalDataCipher
 
 router = APIRouter(prefix="/applications", tags=["applications"])
 
