@@ -231,19 +231,24 @@ def database_check(alembic_ini: Path) -> Any:
 
 
 def install_db_problem_handlers(app: Any) -> None:
-    """Map database conflicts to problem+json 409s instead of 500s."""
-    from sqlalchemy.exc import IntegrityError
+    """Map database errors to problem+json instead of 500s: a stale row version to 412
+    (shared.conditional), a constraint violation to 409, a busy or unreachable database
+    to 503 with Retry-After."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
     from shared.errors import problem_response
 
     async def stale(request: Any, exc: Exception) -> Any:
+        # The row's version changed between the If-Match check and the UPDATE: the
+        # ETag the client sent is no longer current (shared.conditional).
         return problem_response(
             request,
-            status=409,
-            type_slug="concurrent-update",
-            title="Concurrent update",
-            detail="The record was changed by another request; read it again and retry.",
+            status=412,
+            type_slug="precondition-failed",
+            title="Precondition failed",
+            detail="The record was changed by another request since the ETag you sent "
+            "(If-Match); read it again and decide whether the command still applies.",
         )
 
     async def integrity(request: Any, exc: Exception) -> Any:
@@ -255,5 +260,18 @@ def install_db_problem_handlers(app: Any) -> None:
             detail="The change conflicts with stored records.",
         )
 
+    async def unavailable(request: Any, exc: Exception) -> Any:
+        # The database is busy beyond the busy timeout (SQLite "database is locked") or
+        # unreachable: nothing was written; the client may retry.
+        return problem_response(
+            request,
+            status=503,
+            type_slug="database-unavailable",
+            title="Database unavailable",
+            detail="The database is busy or unreachable; nothing was changed. Retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+
     app.add_exception_handler(StaleDataError, stale)
     app.add_exception_handler(IntegrityError, integrity)
+    app.add_exception_handler(OperationalError, unavailable)

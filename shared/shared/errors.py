@@ -9,6 +9,7 @@ traces nor echo the client's input (it may hold personal data).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -71,6 +72,7 @@ class ProblemError(Exception):
         self.detail = detail
         self.extensions = extensions
         self.headers: dict[str, str] = {}
+        self.errors: list[FieldProblem] | None = None
 
     @classmethod
     def problem_type(cls) -> str:
@@ -259,13 +261,31 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _allowed_methods(request: Request) -> str | None:
+    """The methods the OpenAPI document lists for the request's path (RFC 9110 §15.5.6: a
+    405 lists them all in ``Allow``), or None when it has no such path."""
+    methods: set[str] = set()
+    for template, path_item in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {method.upper() for method in path_item}
+    return ", ".join(sorted(methods)) or None
+
+
 async def _http_exception_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else None
+    headers = exc.headers
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}"
+    if exc.status_code == 405:
+        # The router names only the methods of the first route at the path, while a
+        # collection's GET and POST are two routes.
+        allowed = _allowed_methods(request)
+        if allowed is not None:
+            headers = {**(headers or {}), "Allow": allowed}
     return problem_response(
-        request, status=exc.status_code, detail=detail, headers=exc.headers
+        request, status=exc.status_code, detail=detail, headers=headers
     )
 
 

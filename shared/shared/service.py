@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
 from shared.audit import DeniedAttemptMiddleware
-from shared.auth import service_access, token_verifier_from
+from shared.auth import Forbidden, Unauthorized, service_access, token_verifier_from
+from shared.case_numbers import DEFAULT_ABBREVIATIONS
 from shared.db import (
     create_engine,
     database_check,
@@ -32,7 +33,14 @@ from shared.db import (
     sqlite_url,
 )
 from shared.defaults import install_service_defaults
-from shared.guard import request_guard
+from shared.errors import ProblemError, problem_responses
+from shared.guard import (
+    ContentTooLarge,
+    UnknownQueryParameter,
+    UnsupportedMediaType,
+    request_guard,
+)
+from shared.idempotency import install_idempotency_handlers
 from shared.settings import ServiceSettings
 
 
@@ -50,6 +58,10 @@ class DataServiceSettings(ServiceSettings):
         personal_data_key: base64 of the 32-byte key that encrypts and hashes personal
             data (shared.personal_data); when unset, the key file
             ``<data_dir>/<service_name>-personal-data.key``, created on first use.
+        idempotency_wait_seconds: how long a retry waits for the first request with the
+            same Idempotency-Key before answering 409 (PostgreSQL; default 5 s).
+        case_number_abbreviations: region code → the county's abbreviation in case
+            numbers (JSON in the environment; default ``{"421222": "通"}``).
     """
 
     service_name: ClassVar[str]
@@ -61,6 +73,10 @@ class DataServiceSettings(ServiceSettings):
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwks: str | None = None
     personal_data_key: SecretStr | None = None
+    idempotency_wait_seconds: float = Field(default=5.0, gt=0, le=60)
+    case_number_abbreviations: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_ABBREVIATIONS)
+    )
 
     @field_validator("personal_data_key")
     @classmethod
@@ -77,6 +93,15 @@ class DataServiceSettings(ServiceSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or sqlite_url(self.data_dir, self.service_name)
+
+
+class DatabaseUnavailable(ProblemError):
+    """The database is busy or unreachable, with ``Retry-After`` (answered by the handler
+    of shared.db.install_db_problem_handlers; this class documents it)."""
+
+    status = 503
+    type_slug = "database-unavailable"
+    title = "Database unavailable"
 
 
 def create_data_service_app(
@@ -120,14 +145,47 @@ def create_data_service_app(
         max_body_bytes=settings.max_body_bytes,
     )
     install_db_problem_handlers(app)
+    install_idempotency_handlers(app)
     app.include_router(
         api_router,
         dependencies=[
             Depends(request_guard),
             Depends(service_access(settings.service_name)),
         ],
+        # What those two and the database answer, on every operation (its own entries
+        # take precedence).
+        responses=problem_responses(
+            UnknownQueryParameter, Unauthorized, Forbidden, DatabaseUnavailable
+        ),
     )
+    _document_body_problems(app)
     return app
+
+
+def _document_body_problems(app: FastAPI) -> None:
+    """Add the answers to a body (413 over ``max_body_bytes``, 415 when it is not JSON) to
+    the OpenAPI responses of every operation that takes one."""
+    body_problems = {
+        str(status): {k: v for k, v in response.items() if k != "model"}
+        for status, response in problem_responses(
+            ContentTooLarge, UnsupportedMediaType, validation=False
+        ).items()
+    }
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            for path_item in document.get("paths", {}).values():
+                for operation in path_item.values():
+                    if isinstance(operation, dict) and "requestBody" in operation:
+                        responses = operation.setdefault("responses", {})
+                        for status, response in body_problems.items():
+                            responses.setdefault(status, response)
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:

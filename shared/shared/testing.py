@@ -34,6 +34,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
@@ -151,15 +152,16 @@ ALL_SCOPES = frozenset(
 
 
 class TokenIssuer:
-    """Signs tokens the way the gateway does (Ed25519, a ``kid``), with a key of its own."""
+    """Signs tokens the way the gateway does (Ed25519, a ``kid``), with a key of its own or
+    with ``key`` (e.g. a gateway's signing key, so that the gateway accepts them too)."""
 
     issuer = "fazhi-gateway"
     audience = "fazhi"
 
-    def __init__(self, kid: str = "test-key-1") -> None:
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        self.key = Ed25519PrivateKey.generate()
+    def __init__(
+        self, kid: str = "test-key-1", *, key: Ed25519PrivateKey | None = None
+    ) -> None:
+        self.key = key or Ed25519PrivateKey.generate()
         public = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(self.key.public_key()))
         self.kid = kid
         self.jwks = {"keys": [{**public, "kid": kid, "alg": "EdDSA", "use": "sig"}]}
@@ -200,6 +202,78 @@ class TokenIssuer:
         return {"Authorization": f"Bearer {self.token(**kwargs)}"}
 
 
+#: A request extension telling KeepsETags not to add If-Match.
+NO_IF_MATCH = "fazhi_no_if_match"
+
+
+class KeepsETags(httpx.AsyncBaseTransport):
+    """What a well-behaved client does about optimistic concurrency (shared.conditional):
+    it remembers the ETag of each record from the answers it got (reads, creates through
+    their ``Location``, commands) and sends it as ``If-Match`` with a command
+    (``POST …/events``) that carries none, reading the record first when it has not seen
+    it or when its remembered ETag turns out stale (412).
+
+    Tests of other behaviour use it so that every command need not repeat the dance; the
+    tests of If-Match itself send their own header, or ask for none with the request
+    extension ``NO_IF_MATCH``."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.etags: dict[str, str] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        record = path.removesuffix("/events")
+        automatic = (
+            request.method == "POST"
+            and record != path
+            and "if-match" not in request.headers
+            and not request.extensions.get(NO_IF_MATCH)
+        )
+        if automatic:
+            tag = self.etags.get(record) or await self._read_etag(request, record)
+            if tag is not None:
+                request.headers["If-Match"] = tag
+        response = await self.inner.handle_async_request(request)
+        if automatic and response.status_code == 412:
+            await response.aread()
+            tag = await self._read_etag(request, record)
+            if tag is not None:
+                request.headers["If-Match"] = tag
+                response = await self.inner.handle_async_request(request)
+        self._remember(request, response)
+        return response
+
+    async def _read_etag(self, request: httpx.Request, record: str) -> str | None:
+        probe = httpx.Request(
+            "GET",
+            request.url.copy_with(path=record, query=None),
+            headers={
+                k: v for k, v in request.headers.items() if k.lower() == "authorization"
+            },
+        )
+        response = await self.inner.handle_async_request(probe)
+        await response.aread()
+        self._remember(probe, response)
+        tag: str | None = response.headers.get("etag")
+        return tag
+
+    def _remember(self, request: httpx.Request, response: httpx.Response) -> None:
+        tag = response.headers.get("etag")
+        if tag is None or response.status_code >= 300:
+            return
+        path = request.url.path
+        if response.status_code == 201 and "location" in response.headers:
+            self.etags[httpx.URL(response.headers["location"]).path] = tag
+        elif request.method == "POST" and path.endswith("/events"):
+            self.etags[path.removesuffix("/events")] = tag
+        elif request.method == "GET":
+            self.etags[path] = tag
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 @dataclass(frozen=True)
 class ServiceUnderTest:
     name: str
@@ -219,12 +293,19 @@ class ServiceUnderTest:
         return self.create_app(settings)
 
     def client(
-        self, app: FastAPI, *, raise_app_exceptions: bool = True
+        self,
+        app: FastAPI,
+        *,
+        raise_app_exceptions: bool = True,
+        keep_etags: bool = True,
     ) -> httpx.AsyncClient:
-        """A client of ``app`` that sends the all-permissions token."""
-        transport = httpx.ASGITransport(
+        """A client of ``app`` that sends the all-permissions token and, unless
+        ``keep_etags`` is false, If-Match with commands (see :class:`KeepsETags`)."""
+        transport: httpx.AsyncBaseTransport = httpx.ASGITransport(
             app=app, raise_app_exceptions=raise_app_exceptions
         )
+        if keep_etags:
+            transport = KeepsETags(transport)
         return httpx.AsyncClient(
             transport=transport, base_url=self.base_url, headers=self.issuer.headers()
         )
@@ -298,7 +379,17 @@ def client_with(
         app.state.sessionmaker = app.state.read_sessionmaker = _SharedSession(session)
 
         async def test_session() -> AsyncIterator[AsyncSession]:
-            yield session
+            # Like a real request's transaction, what a failed request wrote is rolled
+            # back (a savepoint per request; what the test itself added stays).
+            savepoint = await session.begin_nested()
+            try:
+                yield session
+            except BaseException:
+                if savepoint.is_active:
+                    await savepoint.rollback()
+                raise
+            if savepoint.is_active:
+                await savepoint.commit()
 
         app.dependency_overrides[service_under_test.get_session] = test_session
         async with service_under_test.client(app) as c:
@@ -485,3 +576,294 @@ class AuthContract:
             "/api/v1/statistics", params=params, headers=headers
         )
         assert response.status_code == status, response.text
+
+
+class WriteContract:
+    """Tests of safe writes every data service inherits (api-conventions.md rules 9 and
+    10; shared.conditional, shared.idempotency, shared.case_numbers): subclass it as
+    ``class TestWrites(WriteContract)`` for the service's numbered record and implement
+    :meth:`new_body`, :meth:`vary` and :meth:`commands`.
+
+    The concurrency tests use ``isolated_client`` (a database of their own, real commits):
+    they run on SQLite, and on PostgreSQL when ``FAZHI_TEST_POSTGRES_URL`` is set.
+    """
+
+    #: The collection a POST creates in, e.g. ``/api/v1/disputes``.
+    collection: str
+    #: The case numbers of records created by :meth:`new_body` in its year, with ``{n}``
+    #: for the number, e.g. ``通人调〔2023〕{n}号``.
+    case_number_pattern: str
+
+    async def new_body(self, client: httpx.AsyncClient) -> dict[str, Any]:
+        """A valid create body; may create what it refers to through ``client``."""
+        raise NotImplementedError
+
+    def vary(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Another valid create body (one field changed)."""
+        raise NotImplementedError
+
+    def commands(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Two different commands that are each allowed on a new record."""
+        raise NotImplementedError
+
+    async def _count(self, client: httpx.AsyncClient) -> list[dict[str, Any]]:
+        response = await client.get(self.collection, params={"page_size": 200})
+        assert response.status_code == 200, response.text
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+    async def _create(
+        self, client: httpx.AsyncClient, body: dict[str, Any], key: str | None = None
+    ) -> httpx.Response:
+        headers = {"Idempotency-Key": key} if key else {}
+        return await client.post(self.collection, json=body, headers=headers)
+
+    async def test_concurrent_creates_get_distinct_case_numbers(
+        self, isolated_client: httpx.AsyncClient
+    ) -> None:
+        body = await self.new_body(isolated_client)
+        responses = await asyncio.gather(
+            *(self._create(isolated_client, body, str(uuid.uuid4())) for _ in range(50))
+        )
+        assert [r.status_code for r in responses] == [201] * 50, [
+            r.text for r in responses if r.status_code != 201
+        ]
+        created = [r.json() for r in responses]
+        assert len({c["id"] for c in created}) == 50
+        assert sorted(c["case_number"] for c in created) == sorted(
+            self.case_number_pattern.format(n=n) for n in range(1, 51)
+        )
+        stored = await self._count(isolated_client)
+        assert sorted(s["case_number"] for s in stored) == sorted(
+            c["case_number"] for c in created
+        )
+
+    async def test_concurrent_retries_with_one_key_create_one_record(
+        self, isolated_client: httpx.AsyncClient
+    ) -> None:
+        body = await self.new_body(isolated_client)
+        key = str(uuid.uuid4())
+        responses = await asyncio.gather(
+            *(self._create(isolated_client, body, key) for _ in range(20))
+        )
+        assert {r.status_code for r in responses} == {201}
+        assert len({r.content for r in responses}) == 1
+        assert len({r.headers["location"] for r in responses}) == 1
+        assert len({r.headers["etag"] for r in responses}) == 1
+        replayed = [r for r in responses if "idempotent-replayed" in r.headers]
+        assert len(replayed) == 19
+        stored = await self._count(isolated_client)
+        assert [s["id"] for s in stored] == [responses[0].json()["id"]]
+
+    async def test_a_retry_answers_the_first_response(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = await self.new_body(client)
+        first = await self._create(client, body, "retry-1")
+        again = await self._create(client, body, "retry-1")
+        assert first.status_code == again.status_code == 201
+        assert again.content == first.content
+        assert again.headers["location"] == first.headers["location"]
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["idempotent-replayed"] == "true"
+        assert "idempotent-replayed" not in first.headers
+        # Key order and white space do not make another request.
+        reordered = await client.post(
+            self.collection,
+            content=json.dumps(dict(reversed(list(body.items()))), indent=2),
+            headers={"Idempotency-Key": "retry-1", "Content-Type": "application/json"},
+        )
+        assert reordered.content == first.content
+        assert len(await self._count(client)) == 1
+
+    async def test_the_same_key_with_another_body_is_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = await self.new_body(client)
+        first = await self._create(client, body, "reused")
+        assert first.status_code == 201, first.text
+        response = await self._create(client, self.vary(body), "reused")
+        assert response.status_code == 422
+        assert response.json()["type"] == "urn:fazhi:problem:idempotency-key-reused"
+        assert len(await self._count(client)) == 1
+
+    async def test_keys_are_per_caller(
+        self,
+        client: httpx.AsyncClient,
+        service_under_test: ServiceUnderTest,
+    ) -> None:
+        body = await self.new_body(client)
+        first = await self._create(client, body, "shared-key")
+        other_caller = service_under_test.issuer.headers(subject="someone-else")
+        second = await client.post(
+            self.collection,
+            json=body,
+            headers={**other_caller, "Idempotency-Key": "shared-key"},
+        )
+        assert first.status_code == second.status_code == 201, second.text
+        assert first.json()["id"] != second.json()["id"]
+
+    async def test_a_failed_create_stores_no_key(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = await self.new_body(client)
+        bad = await self._create(client, {**body, "unknown_field": 1}, "after-failure")
+        assert bad.status_code == 422
+        good = await self._create(client, body, "after-failure")
+        assert good.status_code == 201, good.text
+        assert "idempotent-replayed" not in good.headers
+
+    async def test_malformed_keys_are_422(self, client: httpx.AsyncClient) -> None:
+        body = await self.new_body(client)
+        for key in (b"x" * 256, "有中文".encode(), b"a b"):
+            response = await client.post(
+                self.collection, json=body, headers={b"Idempotency-Key": key}
+            )
+            assert response.status_code == 422, key
+            assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+        assert await self._count(client) == []
+
+    async def _new_record(self, client: httpx.AsyncClient) -> httpx.Response:
+        response = await self._create(client, await self.new_body(client))
+        assert response.status_code == 201, response.text
+        return response
+
+    async def test_reads_and_writes_answer_the_etag_of_the_version(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        created = await self._new_record(client)
+        assert created.headers["etag"] == f'"{created.json()["version"]}"'
+        read = await client.get(created.headers["location"])
+        assert read.headers["etag"] == created.headers["etag"]
+        command = await client.post(
+            f"{created.headers['location']}/events",
+            json=self.commands()[0],
+            headers={"If-Match": created.headers["etag"]},
+        )
+        assert command.status_code == 200, command.text
+        version = command.json()["version"]
+        assert version == created.json()["version"] + 1
+        assert command.headers["etag"] == f'"{version}"'
+        assert (await client.get(created.headers["location"])).headers[
+            "etag"
+        ] == command.headers["etag"]
+
+    async def test_a_command_without_if_match_is_428(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        created = await self._new_record(client)
+        response = await client.post(
+            f"{created.headers['location']}/events",
+            json=self.commands()[0],
+            headers={"If-Match": ""},
+        )
+        # An empty header is malformed (400); a missing one is 428.
+        assert response.status_code == 400
+        response = await client.post(
+            f"{created.headers['location']}/events",
+            json=self.commands()[0],
+            extensions={NO_IF_MATCH: True},
+        )
+        assert response.status_code == 428
+        assert response.json()["type"] == "urn:fazhi:problem:precondition-required"
+        unchanged = await client.get(created.headers["location"])
+        assert unchanged.json() == created.json()
+
+    async def test_a_stale_etag_is_412_and_changes_nothing(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        created = await self._new_record(client)
+        location = created.headers["location"]
+        first = await client.post(
+            f"{location}/events",
+            json=self.commands()[0],
+            headers={"If-Match": created.headers["etag"]},
+        )
+        assert first.status_code == 200, first.text
+        stale = await client.post(
+            f"{location}/events",
+            json=self.commands()[1],
+            headers={"If-Match": created.headers["etag"]},
+        )
+        assert stale.status_code == 412
+        assert stale.json()["type"] == "urn:fazhi:problem:precondition-failed"
+        assert stale.headers["etag"] == first.headers["etag"]
+        assert (await client.get(location)).json() == first.json()
+
+    async def test_two_commands_with_one_etag_one_wins(
+        self, isolated_client: httpx.AsyncClient
+    ) -> None:
+        created = await self._new_record(isolated_client)
+        location = created.headers["location"]
+        tag = created.headers["etag"]
+        responses = await asyncio.gather(
+            *(
+                isolated_client.post(
+                    f"{location}/events", json=command, headers={"If-Match": tag}
+                )
+                for command in self.commands()
+            )
+        )
+        assert sorted(r.status_code for r in responses) == [200, 412], [
+            r.text for r in responses
+        ]
+        winner = next(r for r in responses if r.status_code == 200)
+        stored = await isolated_client.get(location)
+        assert stored.json() == winner.json()
+        assert stored.headers["etag"] == winner.headers["etag"]
+        history = await isolated_client.get(f"{location}/events")
+        assert len(history.json()["items"]) == 2  # the creation and the winner
+
+    async def test_a_retry_while_the_first_is_in_flight_is_409(
+        self, service_under_test: ServiceUnderTest
+    ) -> None:
+        if postgres_admin_url() is None:
+            pytest.skip(
+                "SQLite serialises write transactions: a retry waits for the first "
+                "(busy timeout) and never sees it in flight"
+            )
+        with throwaway_database(service_under_test.name) as url:
+            migrate(service_under_test.alembic_ini, url)
+            app = service_under_test.app(url, idempotency_wait_seconds=0.3)
+            engine = create_engine(url)
+            async with (
+                app.router.lifespan_context(app),
+                service_under_test.client(app) as client,
+                engine.connect() as first,
+            ):
+                body = await self.new_body(client)
+                # The "first request": its transaction holds the key and has not ended.
+                await first.begin()
+                await first.exec_driver_sql(
+                    "INSERT INTO idempotency_keys (actor, key, method, path, "
+                    "request_hash, created_at) VALUES ('test-user', 'in-flight', 'POST', "
+                    f"'{self.collection}', 'x', now())"
+                )
+                retry = await self._create(client, body, "in-flight")
+                assert retry.status_code == 409, retry.text
+                assert (
+                    retry.json()["type"] == "urn:fazhi:problem:idempotency-key-in-use"
+                )
+                assert retry.headers["retry-after"] == "1"
+                await first.rollback()  # the first failed: the key is free again
+                again = await self._create(client, body, "in-flight")
+                assert again.status_code == 201, again.text
+            await engine.dispose()
+
+    async def test_a_command_retried_with_its_key_is_answered_once(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        created = await self._new_record(client)
+        location = created.headers["location"]
+        headers = {"If-Match": created.headers["etag"], "Idempotency-Key": "cmd-1"}
+        first = await client.post(
+            f"{location}/events", json=self.commands()[0], headers=headers
+        )
+        again = await client.post(
+            f"{location}/events", json=self.commands()[0], headers=headers
+        )
+        assert first.status_code == again.status_code == 200, first.text
+        assert again.content == first.content
+        assert again.headers["idempotent-replayed"] == "true"
+        history = await client.get(f"{location}/events")
+        assert len(history.json()["items"]) == 2

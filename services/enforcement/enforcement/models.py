@@ -4,7 +4,7 @@ from enforcement.agencies.models import EnforcementAgency
 from enforcement.audit.models import AuditEvent
 from enforcement.campaigns.models import ProblemClue, ProblemClueEvent, SpecialCampaign
 from enforcement.case_file_reviews.models import CaseFileReview
-from enforcement.db import Base
+from enforcement.db import Base, CaseNumberCounter, IdempotencyRecord
 from enforcement.inspections.models import (
     InspectionItem,
     InspectionItemEvent,
@@ -27,8 +27,10 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CaseFileReview",
+    "CaseNumberCounter",
     "ComprehensiveEnforcementTeam",
     "EnforcementAgency",
+    "IdempotencyRecord",
     "InspectionItem",
     "InspectionItemEvent",
     "InstrumentEvent",

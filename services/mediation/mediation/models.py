@@ -2,7 +2,7 @@
 
 from mediation.audit.models import AuditEvent
 from mediation.committees.models import MediationCommittee
-from mediation.db import Base
+from mediation.db import Base, CaseNumberCounter, IdempotencyRecord
 from mediation.disputes.models import Dispute, DisputeEvent, DisputeParty
 from mediation.mediators.models import Mediator
 from mediation.trainings.models import Training
@@ -10,9 +10,11 @@ from mediation.trainings.models import Training
 __all__ = [
     "AuditEvent",
     "Base",
+    "CaseNumberCounter",
     "Dispute",
     "DisputeEvent",
     "DisputeParty",
+    "IdempotencyRecord",
     "MediationCommittee",
     "Mediator",
     "Training",

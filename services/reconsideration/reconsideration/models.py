@@ -7,7 +7,7 @@ from reconsideration.applications.models import (
 )
 from reconsideration.audit.models import AuditEvent
 from reconsideration.collective_discussions.models import CollectiveDiscussion
-from reconsideration.db import Base
+from reconsideration.db import Base, CaseNumberCounter, IdempotencyRecord
 from reconsideration.litigation.models import Hearing, LitigationCase, LitigationEvent
 from reconsideration.opinion_letters.models import OpinionLetter, OpinionLetterEvent
 
@@ -17,8 +17,10 @@ __all__ = [
     "ApplicationEvent",
     "AuditEvent",
     "Base",
+    "CaseNumberCounter",
     "CollectiveDiscussion",
     "Hearing",
+    "IdempotencyRecord",
     "LitigationCase",
     "LitigationEvent",
     "OpinionLetter",

@@ -7,9 +7,11 @@ from enforcement.agencies.dependencies import AgencyDep, AgencyFiltersDep
 from enforcement.agencies.exceptions import AgencyNameTaken, AgencyNotFound
 from enforcement.agencies.schemas import AgencyCreate, AgencyRead
 from enforcement.audit.service import audit_change
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/enforcement-agencies", tags=["enforcement agencies"])
@@ -19,15 +21,15 @@ router = APIRouter(prefix="/enforcement-agencies", tags=["enforcement agencies"]
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AgencyRead,
-    responses=problem_responses(AgencyNameTaken, Forbidden),
+    responses=problem_responses(AgencyNameTaken, Forbidden, *CREATE_PROBLEMS),
 )
 async def create_agency(
+    idempotency: IdempotencyDep,
     payload: AgencyCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> AgencyRead:
+) -> Response:
     """Register an enforcement agency (执法主体). A county's agency names are unique (409 otherwise).
     Another county's agency, or any new agency for an agency's own staff, answers 403."""
     agency = await service.create_agency(session, payload=payload, org=principal.org)
@@ -41,9 +43,14 @@ async def create_agency(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/enforcement-agencies/{agency.id}"
-    return AgencyRead.model_validate(agency)
+    return await commit_response(
+        session,
+        lambda: AgencyRead.model_validate(agency),
+        record=agency,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/enforcement-agencies/{agency.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[AgencyRead], responses=problem_responses())
@@ -65,6 +72,10 @@ async def list_agencies(
     response_model=AgencyRead,
     responses=problem_responses(AgencyNotFound),
 )
-async def read_agency(agency: AgencyDep) -> AgencyRead:
+async def read_agency(
+    response: Response,
+    agency: AgencyDep,
+) -> AgencyRead:
     """One enforcement agency."""
+    response.headers["ETag"] = etag(agency.version)
     return AgencyRead.model_validate(agency)

@@ -24,9 +24,11 @@ from enforcement.campaigns.schemas import (
     ProblemClueFilters,
     ProblemClueRead,
 )
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["special campaigns"])
@@ -36,15 +38,15 @@ router = APIRouter(tags=["special campaigns"])
     "/special-campaigns",
     status_code=status.HTTP_201_CREATED,
     response_model=CampaignRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def start_campaign(
+    idempotency: IdempotencyDep,
     payload: CampaignCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> CampaignRead:
+) -> Response:
     """Start a special campaign (专项整治 / 专项督察). Another county, or a caller acting for
     one agency, answers 403."""
     campaign = await service.start_campaign(session, payload=payload, org=principal.org)
@@ -58,9 +60,14 @@ async def start_campaign(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/special-campaigns/{campaign.id}"
-    return CampaignRead.model_validate(campaign)
+    return await commit_response(
+        session,
+        lambda: CampaignRead.model_validate(campaign),
+        record=campaign,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/special-campaigns/{campaign.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get(
@@ -85,8 +92,12 @@ async def list_campaigns(
     response_model=CampaignRead,
     responses=problem_responses(CampaignNotFound),
 )
-async def read_campaign(campaign: CampaignDep) -> CampaignRead:
+async def read_campaign(
+    response: Response,
+    campaign: CampaignDep,
+) -> CampaignRead:
     """One special campaign."""
+    response.headers["ETag"] = etag(campaign.version)
     return CampaignRead.model_validate(campaign)
 
 
@@ -94,16 +105,16 @@ async def read_campaign(campaign: CampaignDep) -> CampaignRead:
     "/special-campaigns/{campaign_id}/problem-clues",
     status_code=status.HTTP_201_CREATED,
     response_model=ProblemClueRead,
-    responses=problem_responses(CampaignNotFound, Forbidden),
+    responses=problem_responses(CampaignNotFound, Forbidden, *CREATE_PROBLEMS),
 )
 async def record_clue(
+    idempotency: IdempotencyDep,
     campaign: CampaignDep,
     payload: ProblemClueCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> ProblemClueRead:
+) -> Response:
     """Record a problem clue (问题线索) found in the campaign. An agency outside the
     caller's organisation is unknown (422)."""
     clue = await service.record_clue(
@@ -119,9 +130,14 @@ async def record_clue(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/problem-clues/{clue.id}"
-    return ProblemClueRead.model_validate(clue)
+    return await commit_response(
+        session,
+        lambda: ProblemClueRead.model_validate(clue),
+        record=clue,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/problem-clues/{clue.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get(
@@ -167,24 +183,33 @@ async def list_clues(
     response_model=ProblemClueRead,
     responses=problem_responses(ProblemClueNotFound),
 )
-async def read_clue(clue: ProblemClueDep) -> ProblemClueRead:
+async def read_clue(
+    response: Response,
+    clue: ProblemClueDep,
+) -> ProblemClueRead:
     """One problem clue."""
+    response.headers["ETag"] = etag(clue.version)
     return ProblemClueRead.model_validate(clue)
 
 
 @router.post(
     "/problem-clues/{clue_id}/events",
     response_model=ProblemClueRead,
-    responses=problem_responses(ProblemClueNotFound, ProblemClueTransitionNotAllowed),
+    responses=problem_responses(
+        ProblemClueNotFound, ProblemClueTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_clue_command(
     clue: ProblemClueDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: ProblemClueCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> ProblemClueRead:
+) -> Response:
     """Apply a command: `rectify` (整改到位 on `occurred_on`). A clue already rectified answers 409."""
+    if_match.check(clue)
     clue = await service.apply_clue_command(
         session, clue, command=command, actor=principal
     )
@@ -198,8 +223,12 @@ async def apply_clue_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return ProblemClueRead.model_validate(clue)
+    return await commit_response(
+        session,
+        lambda: ProblemClueRead.model_validate(clue),
+        record=clue,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

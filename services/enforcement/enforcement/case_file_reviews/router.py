@@ -11,9 +11,11 @@ from enforcement.case_file_reviews.schemas import (
     ReviewCreate,
     ReviewRead,
 )
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/case-file-reviews", tags=["case-file reviews"])
@@ -23,15 +25,15 @@ router = APIRouter(prefix="/case-file-reviews", tags=["case-file reviews"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ReviewRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def record_review(
+    idempotency: IdempotencyDep,
     payload: ReviewCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> ReviewRead:
+) -> Response:
     """Record a case-file review (案卷评查). The grade is computed: fail when a veto item applies,
     else excellent ≥ 90, good ≥ 80, pass ≥ 60, fail below (configurable thresholds).
     An agency outside the caller's organisation is unknown (422)."""
@@ -54,9 +56,14 @@ async def record_review(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/case-file-reviews/{review.id}"
-    return ReviewRead.model_validate(review)
+    return await commit_response(
+        session,
+        lambda: ReviewRead.model_validate(review),
+        record=review,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/case-file-reviews/{review.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[ReviewRead], responses=problem_responses())
@@ -77,6 +84,10 @@ async def list_reviews(
     response_model=ReviewRead,
     responses=problem_responses(ReviewNotFound),
 )
-async def read_review(review: ReviewDep) -> ReviewRead:
+async def read_review(
+    response: Response,
+    review: ReviewDep,
+) -> ReviewRead:
     """One case-file review."""
+    response.headers["ETag"] = etag(review.version)
     return ReviewRead.model_validate(review)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from enforcement.audit.service import audit_change
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.inspections import service
 from enforcement.inspections.dependencies import (
     InspectionItemDep,
@@ -28,7 +28,9 @@ from enforcement.inspections.schemas import (
     RandomInspectionRead,
 )
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(tags=["random inspections"])
@@ -38,15 +40,15 @@ router = APIRouter(tags=["random inspections"])
     "/inspection-items",
     status_code=status.HTTP_201_CREATED,
     response_model=InspectionItemRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def put_item_on_list(
+    idempotency: IdempotencyDep,
     payload: InspectionItemCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> InspectionItemRead:
+) -> Response:
     """Put an item (抽查事项) on an agency's random-inspection list. An agency outside the
     caller's organisation is unknown (422)."""
     item = await service.put_item_on_list(session, payload=payload, org=principal.org)
@@ -60,9 +62,14 @@ async def put_item_on_list(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/inspection-items/{item.id}"
-    return InspectionItemRead.model_validate(item)
+    return await commit_response(
+        session,
+        lambda: InspectionItemRead.model_validate(item),
+        record=item,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/inspection-items/{item.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get(
@@ -87,8 +94,12 @@ async def list_items(
     response_model=InspectionItemRead,
     responses=problem_responses(InspectionItemNotFound),
 )
-async def read_item(item: InspectionItemDep) -> InspectionItemRead:
+async def read_item(
+    response: Response,
+    item: InspectionItemDep,
+) -> InspectionItemRead:
     """One inspection item."""
+    response.headers["ETag"] = etag(item.version)
     return InspectionItemRead.model_validate(item)
 
 
@@ -96,17 +107,20 @@ async def read_item(item: InspectionItemDep) -> InspectionItemRead:
     "/inspection-items/{item_id}/events",
     response_model=InspectionItemRead,
     responses=problem_responses(
-        InspectionItemNotFound, InspectionItemTransitionNotAllowed
+        InspectionItemNotFound, InspectionItemTransitionNotAllowed, *COMMAND_PROBLEMS
     ),
 )
 async def apply_item_command(
     item: InspectionItemDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: InspectionItemCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> InspectionItemRead:
+) -> Response:
     """Apply a command: `delist` (off the list from `occurred_on`). An item already delisted answers 409."""
+    if_match.check(item)
     item = await service.apply_item_command(
         session, item, command=command, actor=principal
     )
@@ -120,8 +134,12 @@ async def apply_item_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return InspectionItemRead.model_validate(item)
+    return await commit_response(
+        session,
+        lambda: InspectionItemRead.model_validate(item),
+        record=item,
+        idempotency=idempotency,
+    )
 
 
 @router.get(
@@ -140,15 +158,15 @@ async def list_item_events(
     "/random-inspections",
     status_code=status.HTTP_201_CREATED,
     response_model=RandomInspectionRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def record_inspection(
+    idempotency: IdempotencyDep,
     payload: RandomInspectionCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> RandomInspectionRead:
+) -> Response:
     """Record a "双随机、一公开" inspection task, its departments and the list items it covered.
     Agencies and items outside the caller's organisation are unknown (422)."""
     inspection = await service.record_inspection(
@@ -164,9 +182,14 @@ async def record_inspection(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/random-inspections/{inspection.id}"
-    return RandomInspectionRead.model_validate(inspection)
+    return await commit_response(
+        session,
+        lambda: RandomInspectionRead.model_validate(inspection),
+        record=inspection,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/random-inspections/{inspection.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get(
@@ -192,8 +215,12 @@ async def list_inspections(
     response_model=RandomInspectionRead,
     responses=problem_responses(RandomInspectionNotFound),
 )
-async def read_inspection(inspection: RandomInspectionDep) -> RandomInspectionRead:
+async def read_inspection(
+    response: Response,
+    inspection: RandomInspectionDep,
+) -> RandomInspectionRead:
     """One inspection task."""
+    response.headers["ETag"] = etag(inspection.version)
     return RandomInspectionRead.model_validate(inspection)
 
 
@@ -201,17 +228,22 @@ async def read_inspection(inspection: RandomInspectionDep) -> RandomInspectionRe
     "/random-inspections/{inspection_id}/events",
     response_model=RandomInspectionRead,
     responses=problem_responses(
-        RandomInspectionNotFound, RandomInspectionTransitionNotAllowed
+        RandomInspectionNotFound,
+        RandomInspectionTransitionNotAllowed,
+        *COMMAND_PROBLEMS,
     ),
 )
 async def apply_inspection_command(
     inspection: RandomInspectionDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: RandomInspectionCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> RandomInspectionRead:
+) -> Response:
     """Apply a command: `publish_results` (一公开). Results already published answer 409."""
+    if_match.check(inspection)
     inspection = await service.apply_inspection_command(
         session, inspection, command=command, actor=principal
     )
@@ -225,8 +257,12 @@ async def apply_inspection_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return RandomInspectionRead.model_validate(inspection)
+    return await commit_response(
+        session,
+        lambda: RandomInspectionRead.model_validate(inspection),
+        record=inspection,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

@@ -71,6 +71,7 @@ class SupervisionInstrument(RecordMixin, Base):
         ),
     )
 
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[InstrumentKind] = mapped_column(
         _enum(InstrumentKind, "instrument_kind")
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from enforcement.audit.service import audit_change
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.instruments import service
 from enforcement.instruments.dependencies import InstrumentDep, InstrumentFiltersDep
 from enforcement.instruments.exceptions import (
@@ -17,7 +17,9 @@ from enforcement.instruments.schemas import (
     InstrumentRead,
 )
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/supervision-instruments", tags=["supervision instruments"])
@@ -27,15 +29,15 @@ router = APIRouter(prefix="/supervision-instruments", tags=["supervision instrum
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=InstrumentRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def issue_instrument(
+    idempotency: IdempotencyDep,
     payload: InstrumentCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> InstrumentRead:
+) -> Response:
     """Issue a supervision recommendation, opinion or decision (监督检查建议书/意见书/决定书) to an agency.
     It starts in `issued`; without `due_on` the rectification is due 30 calendar days after
     `issued_on` (configurable). An agency or `follow_up_of` outside the caller's organisation
@@ -46,6 +48,7 @@ async def issue_instrument(
         actor=principal,
         rectification_days=request.app.state.settings.rectification_days,
         org=principal.org,
+        abbreviations=request.app.state.settings.case_number_abbreviations,
     )
     audit_change(
         session,
@@ -57,9 +60,14 @@ async def issue_instrument(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/supervision-instruments/{instrument.id}"
-    return InstrumentRead.model_validate(instrument)
+    return await commit_response(
+        session,
+        lambda: InstrumentRead.model_validate(instrument),
+        record=instrument,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/supervision-instruments/{instrument.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[InstrumentRead], responses=problem_responses())
@@ -80,27 +88,36 @@ async def list_instruments(
     response_model=InstrumentRead,
     responses=problem_responses(InstrumentNotFound),
 )
-async def read_instrument(instrument: InstrumentDep) -> InstrumentRead:
+async def read_instrument(
+    response: Response,
+    instrument: InstrumentDep,
+) -> InstrumentRead:
     """One supervision instrument."""
+    response.headers["ETag"] = etag(instrument.version)
     return InstrumentRead.model_validate(instrument)
 
 
 @router.post(
     "/{instrument_id}/events",
     response_model=InstrumentRead,
-    responses=problem_responses(InstrumentNotFound, InstrumentTransitionNotAllowed),
+    responses=problem_responses(
+        InstrumentNotFound, InstrumentTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_instrument_command(
     instrument: InstrumentDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: InstrumentCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> InstrumentRead:
+) -> Response:
     """Apply a lifecycle command: `record_reply` (issued | overdue → replied), `verify_rectification`
     (replied → rectified), `mark_overdue` (issued → overdue, only after `due_on`), `escalate` with a
     measure (issued | overdue → escalated) or `refuse_rectification` (replied → issued).
     A command the current status does not allow answers 409."""
+    if_match.check(instrument)
     instrument = await service.apply_command(
         session, instrument, command=command, actor=principal
     )
@@ -114,8 +131,12 @@ async def apply_instrument_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return InstrumentRead.model_validate(instrument)
+    return await commit_response(
+        session,
+        lambda: InstrumentRead.model_validate(instrument),
+        record=instrument,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

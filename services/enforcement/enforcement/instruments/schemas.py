@@ -52,6 +52,9 @@ class InstrumentRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    case_number: str = Field(
+        description="通司执监〔<year issued>〕<n>号: numbered per county and year."
+    )
     kind: InstrumentKind
     agency_id: uuid.UUID
     region_code: str

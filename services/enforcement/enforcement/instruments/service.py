@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enforcement.agencies.service import require_agency
+from enforcement.db import CaseNumberCounter
 from enforcement.instruments.exceptions import (
     InstrumentNotFound,
     InstrumentTransitionNotAllowed,
@@ -38,6 +39,7 @@ from enforcement.instruments.schemas import (
 )
 from enforcement.schemas import not_before
 from shared.auth import OrgScope, Principal
+from shared.case_numbers import case_number, next_number
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
 from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
@@ -56,6 +58,10 @@ ALLOWED_FROM: dict[InstrumentEventType, frozenset[InstrumentStatus]] = {
 }
 
 
+#: The word of an instrument's case number (通司执监〔2023〕3号).
+CASE_NUMBER_WORD = "司执监"
+
+
 async def issue_instrument(
     session: AsyncSession,
     *,
@@ -63,8 +69,11 @@ async def issue_instrument(
     actor: Principal,
     rectification_days: int,
     org: OrgScope,
+    abbreviations: dict[str, str] | None = None,
 ) -> SupervisionInstrument:
-    """Issue an instrument in status ``issued``.
+    """Issue an instrument in status ``issued``, numbered
+    ``<county>司执监〔<year issued>〕<n>号`` (shared.case_numbers; ``abbreviations`` maps
+    region codes to the county's abbreviation).
 
     ``due_on`` defaults to ``issued_on`` + ``rectification_days`` calendar days
     (configurable, default 30; domain.md §5). Raises InvalidInput
@@ -102,8 +111,18 @@ async def issue_instrument(
                 field="follow_up_of",
                 code="too_late",
             )
+    year = payload.issued_on.year
+    number = await next_number(
+        session,
+        CaseNumberCounter,
+        series=f"{agency.region_code}:supervision_instrument",
+        year=year,
+    )
     instrument = SupervisionInstrument(
         **payload.model_dump(exclude={"due_on"}),
+        case_number=case_number(
+            agency.region_code, CASE_NUMBER_WORD, year, number, abbreviations
+        ),
         region_code=agency.region_code,
         due_on=payload.due_on
         or payload.issued_on + dt.timedelta(days=rectification_days),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from enforcement.audit.service import audit_change
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.judgment_performances import service
 from enforcement.judgment_performances.dependencies import (
     JudgmentPerformanceDep,
@@ -20,7 +20,9 @@ from enforcement.judgment_performances.schemas import (
     JudgmentPerformanceRead,
 )
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/judgment-performances", tags=["judgment performance"])
@@ -30,15 +32,15 @@ router = APIRouter(prefix="/judgment-performances", tags=["judgment performance"
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=JudgmentPerformanceRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def record_performance(
+    idempotency: IdempotencyDep,
     payload: JudgmentPerformanceCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> JudgmentPerformanceRead:
+) -> Response:
     """Record an agency's unperformed effective judgment (生效裁判履行监督).
     An agency outside the caller's organisation is unknown (422)."""
     performance = await service.record_performance(
@@ -54,9 +56,14 @@ async def record_performance(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/judgment-performances/{performance.id}"
-    return JudgmentPerformanceRead.model_validate(performance)
+    return await commit_response(
+        session,
+        lambda: JudgmentPerformanceRead.model_validate(performance),
+        record=performance,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/judgment-performances/{performance.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get(
@@ -80,9 +87,11 @@ async def list_performances(
     responses=problem_responses(JudgmentPerformanceNotFound),
 )
 async def read_performance(
+    response: Response,
     performance: JudgmentPerformanceDep,
 ) -> JudgmentPerformanceRead:
     """One judgment performance item."""
+    response.headers["ETag"] = etag(performance.version)
     return JudgmentPerformanceRead.model_validate(performance)
 
 
@@ -90,17 +99,22 @@ async def read_performance(
     "/{performance_id}/events",
     response_model=JudgmentPerformanceRead,
     responses=problem_responses(
-        JudgmentPerformanceNotFound, JudgmentPerformanceTransitionNotAllowed
+        JudgmentPerformanceNotFound,
+        JudgmentPerformanceTransitionNotAllowed,
+        *COMMAND_PROBLEMS,
     ),
 )
 async def apply_performance_command(
     performance: JudgmentPerformanceDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: JudgmentPerformanceCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> JudgmentPerformanceRead:
+) -> Response:
     """Apply a command: `rectify` (the agency performed the judgment). Already rectified answers 409."""
+    if_match.check(performance)
     performance = await service.apply_command(
         session, performance, command=command, actor=principal
     )
@@ -114,8 +128,12 @@ async def apply_performance_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return JudgmentPerformanceRead.model_validate(performance)
+    return await commit_response(
+        session,
+        lambda: JudgmentPerformanceRead.model_validate(performance),
+        record=performance,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

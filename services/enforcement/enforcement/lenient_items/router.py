@@ -3,13 +3,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from enforcement.audit.service import audit_change
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.lenient_items import service
 from enforcement.lenient_items.dependencies import LenientItemDep, LenientItemFiltersDep
 from enforcement.lenient_items.exceptions import LenientItemNotFound
 from enforcement.lenient_items.schemas import LenientItemCreate, LenientItemRead
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(
@@ -21,15 +23,15 @@ router = APIRouter(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=LenientItemRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def add_item(
+    idempotency: IdempotencyDep,
     payload: LenientItemCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> LenientItemRead:
+) -> Response:
     """Add an item to an agency's lenient enforcement list (免罚清单): no_penalty (不予处罚),
     exempt (免予处罚), lighter (从轻) or reduced (减轻). An agency outside the caller's
     organisation is unknown (422)."""
@@ -44,9 +46,14 @@ async def add_item(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/lenient-enforcement-list-items/{item.id}"
-    return LenientItemRead.model_validate(item)
+    return await commit_response(
+        session,
+        lambda: LenientItemRead.model_validate(item),
+        record=item,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/lenient-enforcement-list-items/{item.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[LenientItemRead], responses=problem_responses())
@@ -67,6 +74,10 @@ async def list_items(
     response_model=LenientItemRead,
     responses=problem_responses(LenientItemNotFound),
 )
-async def read_item(item: LenientItemDep) -> LenientItemRead:
+async def read_item(
+    response: Response,
+    item: LenientItemDep,
+) -> LenientItemRead:
     """One list item."""
+    response.headers["ETag"] = etag(item.version)
     return LenientItemRead.model_validate(item)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from enforcement.audit.service import audit_change
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.officers import service
 from enforcement.officers.dependencies import OfficerDep, OfficerFiltersDep
 from enforcement.officers.exceptions import (
@@ -18,7 +18,9 @@ from enforcement.officers.schemas import (
     OfficerRead,
 )
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/officers", tags=["officers"])
@@ -28,15 +30,15 @@ router = APIRouter(prefix="/officers", tags=["officers"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=OfficerRead,
-    responses=problem_responses(CertificateNumberTaken, Forbidden),
+    responses=problem_responses(CertificateNumberTaken, Forbidden, *CREATE_PROBLEMS),
 )
 async def create_officer(
+    idempotency: IdempotencyDep,
     payload: OfficerCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> OfficerRead:
+) -> Response:
     """Register an enforcement officer (执法人员) of an agency with the certificate (执法证).
     A certificate number held by another officer answers 409; an agency outside the
     caller's organisation is unknown (422)."""
@@ -51,9 +53,14 @@ async def create_officer(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/officers/{officer.id}"
-    return OfficerRead.model_validate(officer)
+    return await commit_response(
+        session,
+        lambda: OfficerRead.model_validate(officer),
+        record=officer,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/officers/{officer.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[OfficerRead], responses=problem_responses())
@@ -74,25 +81,34 @@ async def list_officers(
     response_model=OfficerRead,
     responses=problem_responses(OfficerNotFound),
 )
-async def read_officer(officer: OfficerDep) -> OfficerRead:
+async def read_officer(
+    response: Response,
+    officer: OfficerDep,
+) -> OfficerRead:
     """One officer."""
+    response.headers["ETag"] = etag(officer.version)
     return OfficerRead.model_validate(officer)
 
 
 @router.post(
     "/{officer_id}/events",
     response_model=OfficerRead,
-    responses=problem_responses(OfficerNotFound, OfficerTransitionNotAllowed),
+    responses=problem_responses(
+        OfficerNotFound, OfficerTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_officer_command(
     officer: OfficerDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: OfficerCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> OfficerRead:
+) -> Response:
     """Apply a command: `record_training` (the newly hired officer's training is done).
     A training already recorded answers 409."""
+    if_match.check(officer)
     officer = await service.apply_command(
         session, officer, command=command, actor=principal
     )
@@ -106,8 +122,12 @@ async def apply_officer_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return OfficerRead.model_validate(officer)
+    return await commit_response(
+        session,
+        lambda: OfficerRead.model_validate(officer),
+        record=officer,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

@@ -7,7 +7,7 @@ from enforcement.audit.service import (
     audit_personal_data_read,
     audit_personal_data_reads,
 )
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.social_supervisors import service
 from enforcement.social_supervisors.dependencies import (
     SupervisorDep,
@@ -16,7 +16,9 @@ from enforcement.social_supervisors.dependencies import (
 from enforcement.social_supervisors.exceptions import SupervisorNotFound
 from enforcement.social_supervisors.schemas import SupervisorCreate, SupervisorRead
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 from shared.personal_data import CipherDep
 
@@ -30,16 +32,16 @@ router = APIRouter(prefix="/social-supervisors", tags=["social supervisors"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=SupervisorRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def appoint_supervisor(
+    idempotency: IdempotencyDep,
     payload: SupervisorCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
     cipher: CipherDep,
-) -> SupervisorRead:
+) -> Response:
     """Appoint a social supervisor (社会监督员) for a term. Another county, or a caller
     acting for one agency, answers 403. The optional phone is stored encrypted and
     answered masked unless the caller has `enforcement:pii` (a full read is audited)."""
@@ -66,9 +68,14 @@ async def appoint_supervisor(
             resource=read,
             fields=["phone"],
         )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/social-supervisors/{supervisor.id}"
-    return read
+    return await commit_response(
+        session,
+        read,
+        record=supervisor,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/social-supervisors/{supervisor.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[SupervisorRead], responses=problem_responses())
@@ -104,6 +111,7 @@ async def list_supervisors(
     responses=problem_responses(SupervisorNotFound),
 )
 async def read_supervisor(
+    response: Response,
     supervisor: SupervisorDep,
     principal: PrincipalDep,
     request: Request,
@@ -111,6 +119,7 @@ async def read_supervisor(
 ) -> SupervisorRead:
     """One social supervisor (the phone masked unless the caller has `enforcement:pii`;
     a full read is audited)."""
+    response.headers["ETag"] = etag(supervisor.version)
     full = principal.has(PII_SCOPE)
     read = service.to_read(supervisor, cipher, full=full)
     if full and read.phone is not None:

@@ -3,13 +3,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from enforcement.audit.service import audit_change
-from enforcement.db import SessionDep
+from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.teams import service
 from enforcement.teams.dependencies import TeamDep, TeamFiltersDep
 from enforcement.teams.exceptions import TeamNotFound, TeamTransitionNotAllowed
 from enforcement.teams.schemas import TeamCommand, TeamCreate, TeamEventRead, TeamRead
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(
@@ -21,15 +23,15 @@ router = APIRouter(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=TeamRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def create_team(
+    idempotency: IdempotencyDep,
     payload: TeamCreate,
     session: SessionDep,
     principal: PrincipalDep,
-    response: Response,
     request: Request,
-) -> TeamRead:
+) -> Response:
     """Register a comprehensive enforcement team (综合执法队伍) and its member agencies.
     A team of another county answers 403; member agencies outside the caller's organisation are unknown (422)."""
     team = await service.create_team(session, payload=payload, org=principal.org)
@@ -43,9 +45,14 @@ async def create_team(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/comprehensive-enforcement-teams/{team.id}"
-    return TeamRead.model_validate(team)
+    return await commit_response(
+        session,
+        lambda: TeamRead.model_validate(team),
+        record=team,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/comprehensive-enforcement-teams/{team.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[TeamRead], responses=problem_responses())
@@ -65,25 +72,34 @@ async def list_teams(
 @router.get(
     "/{team_id}", response_model=TeamRead, responses=problem_responses(TeamNotFound)
 )
-async def read_team(team: TeamDep) -> TeamRead:
+async def read_team(
+    response: Response,
+    team: TeamDep,
+) -> TeamRead:
     """One team with its member agencies."""
+    response.headers["ETag"] = etag(team.version)
     return TeamRead.model_validate(team)
 
 
 @router.post(
     "/{team_id}/events",
     response_model=TeamRead,
-    responses=problem_responses(TeamNotFound, TeamTransitionNotAllowed),
+    responses=problem_responses(
+        TeamNotFound, TeamTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_team_command(
     team: TeamDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: TeamCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> TeamRead:
+) -> Response:
     """Apply a lifecycle command: `dissolve` (the team ceases to exist on `occurred_on`).
     A team already dissolved answers 409."""
+    if_match.check(team)
     team = await service.apply_command(session, team, command=command, actor=principal)
     audit_change(
         session,
@@ -95,8 +111,12 @@ async def apply_team_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return TeamRead.model_validate(team)
+    return await commit_response(
+        session,
+        lambda: TeamRead.model_validate(team),
+        record=team,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

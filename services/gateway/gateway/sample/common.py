@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
@@ -79,14 +80,34 @@ class Api:
     prefix: str
     concurrency: int = 8
 
+    #: The last ETag seen of each record, by its path (``<prefix>/<collection>/<id>``).
+    etags: dict[str, str] = field(default_factory=dict)
+
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.post(f"{self.prefix}{path}", json=body)
+        """POST with a fresh Idempotency-Key; a command (``…/events``) carries If-Match
+        with the record's ETag from the last answer about it (read first if none)."""
+        url = f"{self.prefix}{path}"
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
+        record = url.removesuffix("/events")
+        if record != url:
+            headers["If-Match"] = self.etags.get(record) or await self._etag(record)
+        response = await self.client.post(url, json=body, headers=headers)
         if response.status_code not in (200, 201):
             raise SampleLoadError(
-                f"POST {self.prefix}{path} answered {response.status_code}: {response.text[:500]}"
+                f"POST {url} answered {response.status_code}: {response.text[:500]}"
             )
+        if "etag" in response.headers:
+            location = response.headers.get("location")
+            key = httpx.URL(location).path if location else record
+            self.etags[key] = response.headers["etag"]
         result: dict[str, Any] = response.json()
         return result
+
+    async def _etag(self, record: str) -> str:
+        response = await self.client.get(record)
+        if response.status_code != 200 or "etag" not in response.headers:
+            raise SampleLoadError(f"GET {record} answered {response.status_code}")
+        return response.headers["etag"]
 
     async def each(
         self, items: Iterable[T], fn: Callable[[T], Awaitable[Any]]

@@ -7,9 +7,11 @@ from mediation.committees import service
 from mediation.committees.dependencies import CommitteeDep, CommitteeFiltersDep
 from mediation.committees.exceptions import CommitteeNotFound
 from mediation.committees.schemas import CommitteeCreate, CommitteeRead
-from mediation.db import SessionDep
+from mediation.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/committees", tags=["committees"])
@@ -19,15 +21,15 @@ router = APIRouter(prefix="/committees", tags=["committees"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CommitteeRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def create_committee(
+    idempotency: IdempotencyDep,
     payload: CommitteeCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> CommitteeRead:
+) -> Response:
     """Register a people's mediation committee (人民调解委员会). A committee outside the
     caller's organisation answers 403."""
     committee = await service.create_committee(
@@ -44,9 +46,14 @@ async def create_committee(
         changes=payload.model_dump(mode="json", exclude_none=True),
         status=status.HTTP_201_CREATED,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/committees/{committee.id}"
-    return CommitteeRead.model_validate(committee)
+    return await commit_response(
+        session,
+        lambda: CommitteeRead.model_validate(committee),
+        record=committee,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/committees/{committee.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[CommitteeRead], responses=problem_responses())
@@ -68,6 +75,10 @@ async def list_committees(
     response_model=CommitteeRead,
     responses=problem_responses(CommitteeNotFound),
 )
-async def read_committee(committee: CommitteeDep) -> CommitteeRead:
+async def read_committee(
+    response: Response,
+    committee: CommitteeDep,
+) -> CommitteeRead:
     """One committee."""
+    response.headers["ETag"] = etag(committee.version)
     return CommitteeRead.model_validate(committee)

@@ -91,6 +91,7 @@ class Dispute(RecordMixin, Base):
         Index("ix_disputes_region_code_registered_on", "region_code", "registered_on"),
     )
 
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
     region_code: Mapped[str] = mapped_column(String(6))
     township_code: Mapped[str | None] = mapped_column(String(9), index=True)
     committee_id: Mapped[uuid.UUID] = mapped_column(

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mediation.audit.service import audit_change, audit_personal_data_read
-from mediation.db import SessionDep
+from mediation.db import IdempotencyDep, SessionDep
 from mediation.disputes import service
 from mediation.disputes.dependencies import DisputeDep, DisputeFiltersDep
 from mediation.disputes.exceptions import DisputeNotFound, DisputeTransitionNotAllowed
@@ -15,7 +15,9 @@ from mediation.disputes.schemas import (
     DisputeRead,
 )
 from shared.auth import Forbidden, Principal, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 from shared.personal_data import CipherDep
 
@@ -68,16 +70,16 @@ async def _audit_full_reads(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=DisputeRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def register_dispute(
+    idempotency: IdempotencyDep,
     payload: DisputeCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
     cipher: CipherDep,
-) -> DisputeRead:
+) -> Response:
     """Register a dispute (纠纷) for mediation. It starts in `registered`; its time limit
     (30 calendar days by default) is shown as `time_limit_due_on`. A committee outside the
     caller's organisation is unknown (422); a dispute outside it answers 403.
@@ -89,6 +91,7 @@ async def register_dispute(
         payload=payload,
         actor=principal,
         time_limit_days=request.app.state.settings.dispute_time_limit_days,
+        abbreviations=request.app.state.settings.case_number_abbreviations,
         org=principal.org,
         cipher=cipher,
     )
@@ -107,9 +110,14 @@ async def register_dispute(
     )
     read = service.dispute_read(dispute, cipher=cipher, full=principal.has(PII_SCOPE))
     _record_full_reads(session, principal, request, [read])
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/disputes/{dispute.id}"
-    return read
+    return await commit_response(
+        session,
+        read,
+        record=dispute,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/disputes/{dispute.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[DisputeRead], responses=problem_responses())
@@ -141,6 +149,7 @@ async def list_disputes(
     responses=problem_responses(DisputeNotFound),
 )
 async def read_dispute(
+    response: Response,
     dispute: DisputeDep,
     session: SessionDep,
     principal: PrincipalDep,
@@ -149,6 +158,7 @@ async def read_dispute(
 ) -> DisputeRead:
     """One dispute with its parties and agreement (ID numbers and phones masked unless
     the caller has `mediation:pii`; each full read is audited)."""
+    response.headers["ETag"] = etag(dispute.version)
     read = service.dispute_read(dispute, cipher=cipher, full=principal.has(PII_SCOPE))
     await _audit_full_reads(session, principal, request, [read])
     return read
@@ -157,19 +167,24 @@ async def read_dispute(
 @router.post(
     "/{dispute_id}/events",
     response_model=DisputeRead,
-    responses=problem_responses(DisputeNotFound, DisputeTransitionNotAllowed),
+    responses=problem_responses(
+        DisputeNotFound, DisputeTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_dispute_command(
     dispute: DisputeDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: DisputeCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
     cipher: CipherDep,
-) -> DisputeRead:
+) -> Response:
     """Apply a lifecycle command: `start_mediation` (registered → mediating), `resolve` with the
     agreement (mediating → resolved) or `fail` with the reason (mediating → failed).
     A command the current status does not allow answers 409."""
+    if_match.check(dispute)
     dispute = await service.apply_command(
         session, dispute, command=command, actor=principal
     )
@@ -186,8 +201,12 @@ async def apply_dispute_command(
     )
     read = service.dispute_read(dispute, cipher=cipher, full=principal.has(PII_SCOPE))
     _record_full_reads(session, principal, request, [read])
-    await session.commit()
-    return read
+    return await commit_response(
+        session,
+        read,
+        record=dispute,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

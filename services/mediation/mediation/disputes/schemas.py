@@ -141,6 +141,9 @@ class DisputeRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    case_number: str = Field(
+        description="通人调〔<year registered>〕<n>号: numbered per county and year."
+    )
     region_code: str
     township_code: str | None
     committee_id: uuid.UUID

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from mediation.committees.service import find_committee
+from mediation.db import CaseNumberCounter
 from mediation.disputes.exceptions import DisputeNotFound, DisputeTransitionNotAllowed
 from mediation.disputes.models import (
     Dispute,
@@ -31,6 +32,7 @@ from mediation.disputes.schemas import (
 )
 from mediation.schemas import township_in_region
 from shared.auth import OrgScope, Principal
+from shared.case_numbers import case_number, next_number
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
 from shared.personal_data import PersonalDataCipher, mask_id_number, mask_phone
@@ -44,6 +46,9 @@ MASKS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
     "phone": mask_phone,
 }
+
+#: The word of a dispute's case number (通人调〔2023〕12号).
+CASE_NUMBER_WORD = "人调"
 
 #: Which status each command requires (domain.md §4).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
@@ -61,8 +66,11 @@ async def register_dispute(
     time_limit_days: int,
     org: OrgScope | None,
     cipher: PersonalDataCipher,
+    abbreviations: dict[str, str] | None = None,
 ) -> Dispute:
-    """Register a dispute for mediation in status ``registered``.
+    """Register a dispute for mediation in status ``registered``, numbered
+    ``<county>人调〔<year registered>〕<n>号`` (shared.case_numbers; ``abbreviations``
+    maps region codes to the county's abbreviation).
 
     ``time_limit_due_on`` is ``registered_on`` + ``time_limit_days`` calendar days
     (local practice, default 30). Raises InvalidInput (``committee_id``, also for a
@@ -86,8 +94,15 @@ async def register_dispute(
             committee_id=committee.id,
         )
     data = payload.model_dump(exclude={"parties", "township_code"})
+    year = payload.registered_on.year
+    number = await next_number(
+        session, CaseNumberCounter, series=f"{committee.region_code}:dispute", year=year
+    )
     dispute = Dispute(
         **data,
+        case_number=case_number(
+            committee.region_code, CASE_NUMBER_WORD, year, number, abbreviations
+        ),
         region_code=committee.region_code,
         township_code=township_code,
         status=DisputeStatus.registered,

@@ -3,13 +3,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from mediation.audit.service import audit_change
-from mediation.db import SessionDep
+from mediation.db import IdempotencyDep, SessionDep
 from mediation.mediators import service
 from mediation.mediators.dependencies import MediatorDep, MediatorFiltersDep
 from mediation.mediators.exceptions import MediatorNotFound
 from mediation.mediators.schemas import MediatorCreate, MediatorRead
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/mediators", tags=["mediators"])
@@ -19,15 +21,15 @@ router = APIRouter(prefix="/mediators", tags=["mediators"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=MediatorRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def create_mediator(
+    idempotency: IdempotencyDep,
     payload: MediatorCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> MediatorRead:
+) -> Response:
     """Register a mediator (调解员) of a committee. A committee outside the caller's
     organisation is unknown (422)."""
     mediator = await service.create_mediator(
@@ -44,9 +46,14 @@ async def create_mediator(
         changes=payload.model_dump(mode="json", exclude_none=True),
         status=status.HTTP_201_CREATED,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/mediators/{mediator.id}"
-    return MediatorRead.model_validate(mediator)
+    return await commit_response(
+        session,
+        lambda: MediatorRead.model_validate(mediator),
+        record=mediator,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/mediators/{mediator.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[MediatorRead], responses=problem_responses())
@@ -68,6 +75,10 @@ async def list_mediators(
     response_model=MediatorRead,
     responses=problem_responses(MediatorNotFound),
 )
-async def read_mediator(mediator: MediatorDep) -> MediatorRead:
+async def read_mediator(
+    response: Response,
+    mediator: MediatorDep,
+) -> MediatorRead:
     """One mediator."""
+    response.headers["ETag"] = etag(mediator.version)
     return MediatorRead.model_validate(mediator)

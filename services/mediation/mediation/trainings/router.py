@@ -3,13 +3,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from mediation.audit.service import audit_change
-from mediation.db import SessionDep
+from mediation.db import IdempotencyDep, SessionDep
 from mediation.trainings import service
 from mediation.trainings.dependencies import TrainingDep, TrainingFiltersDep
 from mediation.trainings.exceptions import TrainingNotFound
 from mediation.trainings.schemas import TrainingCreate, TrainingRead
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/trainings", tags=["trainings"])
@@ -19,15 +21,15 @@ router = APIRouter(prefix="/trainings", tags=["trainings"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=TrainingRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def create_training(
+    idempotency: IdempotencyDep,
     payload: TrainingCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> TrainingRead:
+) -> Response:
     """Record a mediator training session. A training outside the caller's organisation
     answers 403."""
     training = await service.create_training(
@@ -44,9 +46,14 @@ async def create_training(
         changes=payload.model_dump(mode="json", exclude_none=True),
         status=status.HTTP_201_CREATED,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/trainings/{training.id}"
-    return TrainingRead.model_validate(training)
+    return await commit_response(
+        session,
+        lambda: TrainingRead.model_validate(training),
+        record=training,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/trainings/{training.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[TrainingRead], responses=problem_responses())
@@ -68,6 +75,10 @@ async def list_trainings(
     response_model=TrainingRead,
     responses=problem_responses(TrainingNotFound),
 )
-async def read_training(training: TrainingDep) -> TrainingRead:
+async def read_training(
+    response: Response,
+    training: TrainingDep,
+) -> TrainingRead:
     """One training session."""
+    response.headers["ETag"] = etag(training.version)
     return TrainingRead.model_validate(training)

@@ -18,9 +18,11 @@ from reconsideration.agency_points.schemas import (
     AgencyPointRead,
 )
 from reconsideration.audit.service import audit_change
-from reconsideration.db import SessionDep
+from reconsideration.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/agency-points", tags=["agency points"])
@@ -30,15 +32,15 @@ router = APIRouter(prefix="/agency-points", tags=["agency points"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AgencyPointRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def create_agency_point(
+    idempotency: IdempotencyDep,
     payload: AgencyPointCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> AgencyPointRead:
+) -> Response:
     """Register a township agency point (代办点) that receives and forwards applications. It starts
     `active`. A point outside the caller's organisation answers 403."""
     point = await service.create_agency_point(session, payload=payload, actor=principal)
@@ -53,9 +55,14 @@ async def create_agency_point(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/agency-points/{point.id}"
-    return AgencyPointRead.model_validate(point)
+    return await commit_response(
+        session,
+        lambda: AgencyPointRead.model_validate(point),
+        record=point,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/agency-points/{point.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[AgencyPointRead], responses=problem_responses())
@@ -77,24 +84,33 @@ async def list_agency_points(
     response_model=AgencyPointRead,
     responses=problem_responses(AgencyPointNotFound),
 )
-async def read_agency_point(point: AgencyPointDep) -> AgencyPointRead:
+async def read_agency_point(
+    response: Response,
+    point: AgencyPointDep,
+) -> AgencyPointRead:
     """One agency point."""
+    response.headers["ETag"] = etag(point.version)
     return AgencyPointRead.model_validate(point)
 
 
 @router.post(
     "/{agency_point_id}/events",
     response_model=AgencyPointRead,
-    responses=problem_responses(AgencyPointNotFound, AgencyPointTransitionNotAllowed),
+    responses=problem_responses(
+        AgencyPointNotFound, AgencyPointTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_agency_point_command(
     point: AgencyPointDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: AgencyPointCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> AgencyPointRead:
+) -> Response:
     """Apply a lifecycle command: `close` (active → closed) on `occurred_on`. A closed point answers 409."""
+    if_match.check(point)
     point = await service.apply_command(
         session, point, command=command, actor=principal
     )
@@ -109,8 +125,12 @@ async def apply_agency_point_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return AgencyPointRead.model_validate(point)
+    return await commit_response(
+        session,
+        lambda: AgencyPointRead.model_validate(point),
+        record=point,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

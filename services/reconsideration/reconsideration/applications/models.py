@@ -176,6 +176,7 @@ class ReconsiderationApplication(RecordMixin, Base):
         ),
     )
 
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
     region_code: Mapped[str] = mapped_column(String(6))
     township_code: Mapped[str | None] = mapped_column(String(9), index=True)
     received_on: Mapped[dt.date] = mapped_column(Date)

@@ -26,9 +26,11 @@ from reconsideration.audit.service import (
     audit_personal_data_read,
     commit_personal_data_reads,
 )
-from reconsideration.db import SessionDep
+from reconsideration.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, Principal, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 from shared.personal_data import CipherDep, PersonalDataCipher
 
@@ -39,22 +41,26 @@ router = APIRouter(prefix="/applications", tags=["applications"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ApplicationRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def receive_application(
+    idempotency: IdempotencyDep,
     payload: ApplicationCreate,
     session: SessionDep,
     principal: PrincipalDep,
     cipher: CipherDep,
     request: Request,
-    response: Response,
-) -> ApplicationRead:
+) -> Response:
     """Record a reconsideration application (复议申请) received by the office; it starts in `received`.
     `received_on`, the office's receipt, starts the clocks; an application handed in at an agency
     point also keeps `agency_point_received_on`. An application outside the caller's organisation
     answers 403; an agency point outside it is unknown (422, `agency_point_id`)."""
     application = await service.receive_application(
-        session, payload=payload, actor=principal, cipher=cipher
+        session,
+        payload=payload,
+        actor=principal,
+        cipher=cipher,
+        abbreviations=request.app.state.settings.case_number_abbreviations,
     )
     audit_change(
         session,
@@ -68,9 +74,14 @@ async def receive_application(
         status=201,
     )
     read = _shown(session, application, cipher, principal, request, status=201)
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/applications/{application.id}"
-    return read
+    return await commit_response(
+        session,
+        read,
+        record=application,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/applications/{application.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[ApplicationRead], responses=problem_responses())
@@ -112,6 +123,7 @@ async def list_applications(
     responses=problem_responses(ApplicationNotFound),
 )
 async def read_application(
+    response: Response,
     application: ApplicationDep,
     principal: PrincipalDep,
     cipher: CipherDep,
@@ -119,6 +131,7 @@ async def read_application(
 ) -> ApplicationRead:
     """One application; personal data masked unless the caller has `reconsideration:pii`
     (a full read is audited)."""
+    response.headers["ETag"] = etag(application.version)
     read, full = personal_data.to_read(application, cipher, principal)
     await commit_personal_data_reads(
         request,
@@ -131,16 +144,20 @@ async def read_application(
 @router.post(
     "/{application_id}/events",
     response_model=ApplicationRead,
-    responses=problem_responses(ApplicationNotFound, ApplicationTransitionNotAllowed),
+    responses=problem_responses(
+        ApplicationNotFound, ApplicationTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_application_command(
     application: ApplicationDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: ApplicationCommand,
     session: SessionDep,
     principal: PrincipalDep,
     cipher: CipherDep,
     request: Request,
-) -> ApplicationRead:
+) -> Response:
     """Apply a lifecycle command dated `occurred_on` (not before the previous step):
     `start_review` (received → under_review), `request_correction` with every missing item
     (under_review → correction_requested), `record_correction` (→ under_review), `deem_abandoned`
@@ -151,6 +168,7 @@ async def apply_application_command(
     (accepted | deemed_accepted | in_progress → decided), `terminate` with the ground (… | suspended →
     terminated), `record_mediation_statement` (accepted | deemed_accepted | in_progress → mediated).
     A command the current status does not allow answers 409."""
+    if_match.check(application)
     application = await service.apply_command(
         session, application, command=command, actor=principal
     )
@@ -166,8 +184,12 @@ async def apply_application_command(
         status=200,
     )
     read = _shown(session, application, cipher, principal, request, status=200)
-    await session.commit()
-    return read
+    return await commit_response(
+        session,
+        read,
+        record=application,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

@@ -36,7 +36,26 @@ class ApplicationCreate(BaseModel):
     starts the clocks (复议法 Art. 30). ``township_code`` defaults to the agency point's township.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # The channel rule of `_receipt`, stated in the OpenAPI document too.
+        json_schema_extra={
+            "if": {"properties": {"receipt_channel": {"const": "agency_point"}}},
+            "then": {
+                "required": ["agency_point_id", "agency_point_received_on"],
+                "properties": {
+                    "agency_point_id": {"type": "string"},
+                    "agency_point_received_on": {"type": "string"},
+                },
+            },
+            "else": {
+                "properties": {
+                    "agency_point_id": {"type": "null"},
+                    "agency_point_received_on": {"type": "null"},
+                }
+            },
+        },
+    )
 
     region_code: RegionCode
     township_code: TownshipCode | None = None
@@ -114,6 +133,9 @@ class ApplicationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    case_number: str = Field(
+        description="通政复〔<year received>〕<n>号: numbered per county and year."
+    )
     region_code: str
     township_code: str | None
     received_on: dt.date

@@ -39,9 +39,11 @@ from reconsideration.applications.schemas import (
     Suspend,
     Terminate,
 )
+from reconsideration.db import CaseNumberCounter
 from reconsideration.schemas import not_before, township_in_region
 from reconsideration.scope import get_in_scope, in_scope, record_org
 from shared.auth import OrgScope, Principal
+from shared.case_numbers import case_number, next_number
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
 from shared.personal_data import PersonalDataCipher
@@ -70,14 +72,21 @@ ALLOWED_FROM: dict[ApplicationEventType, frozenset[ApplicationStatus]] = {
 }
 
 
+#: The word of an application's case number (通政复〔2023〕12号).
+CASE_NUMBER_WORD = "政复"
+
+
 async def receive_application(
     session: AsyncSession,
     *,
     payload: ApplicationCreate,
     actor: Principal,
     cipher: PersonalDataCipher | None = None,
+    abbreviations: dict[str, str] | None = None,
 ) -> ReconsiderationApplication:
-    """Record an application in status ``received``.
+    """Record an application in status ``received``, numbered
+    ``<county>政复〔<year received>〕<n>号`` (shared.case_numbers; ``abbreviations`` maps
+    region codes to the county's abbreviation).
 
     For channel ``agency_point`` the point must exist within the actor's organisation, in the
     same region, and be open on ``agency_point_received_on``. Raises InvalidInput
@@ -118,8 +127,18 @@ async def receive_application(
         township_code = township_code or point.township_code
     township_in_region(payload.region_code, township_code)
     ensure_may_act_for(org, **record_org(payload.region_code, township_code))
+    year = payload.received_on.year
+    number = await next_number(
+        session,
+        CaseNumberCounter,
+        series=f"{payload.region_code}:application",
+        year=year,
+    )
     application = ReconsiderationApplication(
         **payload.model_dump(exclude={"township_code", *personal_data.FIELDS}),
+        case_number=case_number(
+            payload.region_code, CASE_NUMBER_WORD, year, number, abbreviations
+        ),
         township_code=township_code,
         status=S.received,
         status_since=payload.received_on,

@@ -15,9 +15,11 @@ from reconsideration.collective_discussions.schemas import (
     CollectiveDiscussionCreate,
     CollectiveDiscussionRead,
 )
-from reconsideration.db import SessionDep
+from reconsideration.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import etag
 from shared.errors import problem_responses
+from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/collective-discussions", tags=["collective discussions"])
@@ -27,15 +29,15 @@ router = APIRouter(prefix="/collective-discussions", tags=["collective discussio
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CollectiveDiscussionRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def create_collective_discussion(
+    idempotency: IdempotencyDep,
     payload: CollectiveDiscussionCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> CollectiveDiscussionRead:
+) -> Response:
     """Record a collective-discussion meeting (集体讨论) with the applications it discussed. A
     meeting is a county-level record: outside the caller's county, or for a township-scoped
     caller, 403; an application outside the caller's organisation is unknown (422,
@@ -54,9 +56,14 @@ async def create_collective_discussion(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/collective-discussions/{discussion.id}"
-    return CollectiveDiscussionRead.model_validate(discussion)
+    return await commit_response(
+        session,
+        lambda: CollectiveDiscussionRead.model_validate(discussion),
+        record=discussion,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/collective-discussions/{discussion.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get(
@@ -81,7 +88,9 @@ async def list_collective_discussions(
     responses=problem_responses(CollectiveDiscussionNotFound),
 )
 async def read_collective_discussion(
+    response: Response,
     discussion: CollectiveDiscussionDep,
 ) -> CollectiveDiscussionRead:
     """One meeting."""
+    response.headers["ETag"] = etag(discussion.version)
     return CollectiveDiscussionRead.model_validate(discussion)

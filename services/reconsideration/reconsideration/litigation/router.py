@@ -5,7 +5,7 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 
 from reconsideration.audit.service import audit_change
-from reconsideration.db import SessionDep
+from reconsideration.db import IdempotencyDep, SessionDep
 from reconsideration.litigation import service
 from reconsideration.litigation.dependencies import (
     LitigationCaseDep,
@@ -26,7 +26,9 @@ from reconsideration.litigation.schemas import (
     LitigationEventRead,
 )
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/litigation-cases", tags=["litigation"])
@@ -36,15 +38,15 @@ router = APIRouter(prefix="/litigation-cases", tags=["litigation"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=LitigationCaseRead,
-    responses=problem_responses(Forbidden, LitigationCaseNumberTaken),
+    responses=problem_responses(Forbidden, LitigationCaseNumberTaken, *CREATE_PROBLEMS),
 )
 async def file_litigation_case(
+    idempotency: IdempotencyDep,
     payload: LitigationCaseCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> LitigationCaseRead:
+) -> Response:
     """Record an administrative lawsuit (行政应诉) once the complaint is received; it starts `pending`.
     A case number already recorded in the region answers 409. A case is a county-level record:
     outside the caller's county, or for a township-scoped caller, 403."""
@@ -60,9 +62,14 @@ async def file_litigation_case(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/litigation-cases/{case.id}"
-    return LitigationCaseRead.model_validate(case)
+    return await commit_response(
+        session,
+        lambda: LitigationCaseRead.model_validate(case),
+        record=case,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/litigation-cases/{case.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[LitigationCaseRead], responses=problem_responses())
@@ -85,8 +92,12 @@ async def list_litigation_cases(
     response_model=LitigationCaseRead,
     responses=problem_responses(LitigationCaseNotFound),
 )
-async def read_litigation_case(case: LitigationCaseDep) -> LitigationCaseRead:
+async def read_litigation_case(
+    response: Response,
+    case: LitigationCaseDep,
+) -> LitigationCaseRead:
     """One case with its hearings."""
+    response.headers["ETag"] = etag(case.version)
     return LitigationCaseRead.model_validate(case)
 
 
@@ -94,16 +105,16 @@ async def read_litigation_case(case: LitigationCaseDep) -> LitigationCaseRead:
     "/{case_id}/hearings",
     status_code=status.HTTP_201_CREATED,
     response_model=HearingRead,
-    responses=problem_responses(LitigationCaseNotFound),
+    responses=problem_responses(LitigationCaseNotFound, *CREATE_PROBLEMS),
 )
 async def record_hearing(
+    idempotency: IdempotencyDep,
     case: LitigationCaseDep,
     payload: HearingCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> HearingRead:
+) -> Response:
     """Record a hearing of the case and whether a qualifying head of the defendant agency appeared
     (负责人出庭应诉), with that person's name and post."""
     hearing = await service.record_hearing(
@@ -120,11 +131,14 @@ async def record_hearing(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = (
-        f"/api/v1/litigation-cases/{case.id}/hearings/{hearing.id}"
+    return await commit_response(
+        session,
+        lambda: HearingRead.model_validate(hearing),
+        record=hearing,
+        status_code=status.HTTP_201_CREATED,
+        location=(f"/api/v1/litigation-cases/{case.id}/hearings/{hearing.id}"),
+        idempotency=idempotency,
     )
-    return HearingRead.model_validate(hearing)
 
 
 @router.get(
@@ -152,17 +166,22 @@ async def read_hearing(case: LitigationCaseDep, hearing_id: uuid.UUID) -> Hearin
 @router.post(
     "/{case_id}/events",
     response_model=LitigationCaseRead,
-    responses=problem_responses(LitigationCaseNotFound, LitigationTransitionNotAllowed),
+    responses=problem_responses(
+        LitigationCaseNotFound, LitigationTransitionNotAllowed, *COMMAND_PROBLEMS
+    ),
 )
 async def apply_litigation_command(
     case: LitigationCaseDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: LitigationCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> LitigationCaseRead:
+) -> Response:
     """Apply a lifecycle command: `conclude` with the outcome (pending → concluded) on `occurred_on`.
     A concluded case answers 409."""
+    if_match.check(case)
     case = await service.apply_command(session, case, command=command, actor=principal)
     audit_change(
         session,
@@ -175,8 +194,12 @@ async def apply_litigation_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return LitigationCaseRead.model_validate(case)
+    return await commit_response(
+        session,
+        lambda: LitigationCaseRead.model_validate(case),
+        record=case,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from reconsideration.audit.service import audit_change
-from reconsideration.db import SessionDep
+from reconsideration.db import IdempotencyDep, SessionDep
 from reconsideration.opinion_letters import service
 from reconsideration.opinion_letters.dependencies import (
     OpinionLetterDep,
@@ -20,7 +20,9 @@ from reconsideration.opinion_letters.schemas import (
     OpinionLetterRead,
 )
 from shared.auth import Forbidden, PrincipalDep
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/opinion-letters", tags=["opinion letters"])
@@ -30,15 +32,15 @@ router = APIRouter(prefix="/opinion-letters", tags=["opinion letters"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=OpinionLetterRead,
-    responses=problem_responses(Forbidden),
+    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
 )
 async def issue_opinion_letter(
+    idempotency: IdempotencyDep,
     payload: OpinionLetterCreate,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-    response: Response,
-) -> OpinionLetterRead:
+) -> Response:
     """Record an opinion letter (行政复议意见书) issued to an agency. It starts `issued`; the
     agency's correction report is due 60 calendar days after its receipt (`due_on`, 复议法 Art. 76).
     A letter is a county-level record: outside the caller's county, or for a township-scoped
@@ -57,9 +59,14 @@ async def issue_opinion_letter(
         payload=payload,
         status=201,
     )
-    await session.commit()
-    response.headers["Location"] = f"/api/v1/opinion-letters/{letter.id}"
-    return OpinionLetterRead.model_validate(letter)
+    return await commit_response(
+        session,
+        lambda: OpinionLetterRead.model_validate(letter),
+        record=letter,
+        status_code=status.HTTP_201_CREATED,
+        location=f"/api/v1/opinion-letters/{letter.id}",
+        idempotency=idempotency,
+    )
 
 
 @router.get("", response_model=Page[OpinionLetterRead], responses=problem_responses())
@@ -81,8 +88,12 @@ async def list_opinion_letters(
     response_model=OpinionLetterRead,
     responses=problem_responses(OpinionLetterNotFound),
 )
-async def read_opinion_letter(letter: OpinionLetterDep) -> OpinionLetterRead:
+async def read_opinion_letter(
+    response: Response,
+    letter: OpinionLetterDep,
+) -> OpinionLetterRead:
     """One opinion letter."""
+    response.headers["ETag"] = etag(letter.version)
     return OpinionLetterRead.model_validate(letter)
 
 
@@ -90,18 +101,21 @@ async def read_opinion_letter(letter: OpinionLetterDep) -> OpinionLetterRead:
     "/{opinion_letter_id}/events",
     response_model=OpinionLetterRead,
     responses=problem_responses(
-        OpinionLetterNotFound, OpinionLetterTransitionNotAllowed
+        OpinionLetterNotFound, OpinionLetterTransitionNotAllowed, *COMMAND_PROBLEMS
     ),
 )
 async def apply_opinion_letter_command(
     letter: OpinionLetterDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
     command: OpinionLetterCommand,
     session: SessionDep,
     principal: PrincipalDep,
     request: Request,
-) -> OpinionLetterRead:
+) -> Response:
     """Apply a lifecycle command: `record_reply` (issued → replied) on `occurred_on`. A letter
     already replied answers 409."""
+    if_match.check(letter)
     letter = await service.apply_command(
         session, letter, command=command, actor=principal
     )
@@ -116,8 +130,12 @@ async def apply_opinion_letter_command(
         payload=command,
         status=200,
     )
-    await session.commit()
-    return OpinionLetterRead.model_validate(letter)
+    return await commit_response(
+        session,
+        lambda: OpinionLetterRead.model_validate(letter),
+        record=letter,
+        idempotency=idempotency,
+    )
 
 
 @router.get(

@@ -1,0 +1,127 @@
+"""Optimistic concurrency (api-conventions.md rule 9; RFC 9110 §8.8.3 and §13.1.1).
+
+Every mutable record carries a row ``version`` (``shared.db.RecordMixin``); its entity
+tag is the strong ETag ``"<version>"``. Reads of one record answer it in the ``ETag``
+header. Lifecycle commands (``POST …/{id}/events``) and updates **require**
+``If-Match`` with the current ETag:
+
+- no ``If-Match`` header: 428 Precondition Required (RFC 6585 §3),
+  ``urn:fazhi:problem:precondition-required``;
+- an ETag that is not the current one (the record changed since the client read it):
+  412 Precondition Failed, ``urn:fazhi:problem:precondition-failed``. The answer carries
+  the current ``ETag``, so the client can read the record again and decide.
+
+Two requests with the same ETag cannot both succeed: the check runs inside the write
+transaction, and the UPDATE itself is guarded by the version (SQLAlchemy's
+``version_id_col``); a row changed in between fails the UPDATE, which also answers 412
+(``shared.db.install_db_problem_handlers``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Header
+
+from shared.errors import BadRequest, FieldProblem, ProblemError
+
+
+class Versioned(Protocol):
+    version: int
+
+
+class PreconditionRequired(ProblemError):
+    """The command needs ``If-Match`` with the record's current ETag."""
+
+    status = 428
+    type_slug = "precondition-required"
+    title = "Precondition required"
+
+
+class PreconditionFailed(ProblemError):
+    """The ``If-Match`` ETag is not the record's current one."""
+
+    status = 412
+    type_slug = "precondition-failed"
+    title = "Precondition failed"
+
+
+def etag(version: int) -> str:
+    """The strong entity tag of a record at ``version``: ``"<version>"``."""
+    return f'"{version}"'
+
+
+@dataclass(frozen=True)
+class IfMatch:
+    """The entity tags a client sent in ``If-Match`` (``any_`` for ``*``)."""
+
+    tags: frozenset[str]
+    any_: bool = False
+
+    def check(self, record: Versioned) -> None:
+        """Raises PreconditionFailed (412) unless ``record``'s current ETag is listed.
+
+        Weak tags (``W/"…"``) never match: If-Match uses strong comparison (RFC 9110
+        §13.1.1)."""
+        if self.any_ or etag(record.version) in self.tags:
+            return
+        error = PreconditionFailed(
+            "The record has changed since the ETag you sent (If-Match); read it again "
+            "and decide whether the command still applies."
+        )
+        error.headers["ETag"] = etag(record.version)
+        raise error
+
+
+def parse_if_match(value: str) -> IfMatch:
+    """``*`` or a comma-separated list of entity tags. Raises BadRequest (400) when a
+    member is not an entity tag."""
+    value = value.strip()
+    if value == "*":
+        return IfMatch(frozenset(), any_=True)
+    tags = [t.strip() for t in value.split(",") if t.strip()]
+    if not tags or not all(_is_entity_tag(t) for t in tags):
+        error = BadRequest(
+            'If-Match must be "*" or entity tags such as "3" (with the quotes), as '
+            "returned in the ETag header."
+        )
+        error.errors = [
+            FieldProblem(
+                field="If-Match",
+                location="header",
+                message="not an entity tag",
+                code="invalid",
+            )
+        ]
+        raise error
+    return IfMatch(frozenset(tags))
+
+
+def _is_entity_tag(tag: str) -> bool:
+    opaque = tag[2:] if tag.startswith("W/") else tag
+    return len(opaque) >= 2 and opaque[0] == '"' and opaque[-1] == '"'
+
+
+async def _if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description=(
+                "Required. The record's current ETag (from its last read or command), "
+                'e.g. `"3"`. Missing: 428; not current: 412.'
+            ),
+        ),
+    ] = None,
+) -> IfMatch:
+    if if_match is None:
+        raise PreconditionRequired(
+            "Send If-Match with the record's current ETag (from the ETag header of its "
+            "last read), so that a change made meanwhile is not overwritten."
+        )
+    return parse_if_match(if_match)
+
+
+IfMatchDep = Annotated[IfMatch, Depends(_if_match)]
+"""The parsed ``If-Match`` header of a command; 428 when missing, 400 when malformed."""

@@ -1,0 +1,291 @@
+"""Idempotent writes (api-conventions.md rule 10; Stripe, Zalando #230, IETF
+draft-ietf-httpapi-idempotency-key-header) and the one way a write endpoint answers.
+
+A client may send ``Idempotency-Key`` (1–255 visible ASCII characters; a random UUID is
+best) with any POST that creates a record or applies a command. Keys are scoped per
+caller (the token's subject). The key, a SHA-256 hash of the request (method, path and
+canonical JSON body) and the response (status, headers, body bytes) are stored in the
+**same transaction** as the record, so either both exist or neither does:
+
+- a retry with the same key and the same request answers the stored response, byte for
+  byte, with ``Idempotent-Replayed: true``; the endpoint does not run again;
+- the same key with another request answers 422 ``idempotency-key-reused``;
+- a retry while the first request is still in flight waits for it (its transaction holds
+  the key) and then answers the stored response; if the first does not finish within
+  ``idempotency_wait_seconds`` (PostgreSQL; on SQLite write transactions are serialised
+  and the wait is the busy timeout) the retry answers 409 ``idempotency-key-in-use`` with
+  ``Retry-After``;
+- a request that failed (4xx/5xx) changed nothing and stored nothing: its retry runs
+  afresh.
+
+Stored keys are kept (at least 24 hours, as the conventions ask; there is no purge yet).
+
+Each data service declares ``class IdempotencyRecord(IdempotencyRecordMixin, Base)`` and
+``IdempotencyDep = idempotency_dependency(get_session, IdempotencyRecord)`` in its
+``db.py``; write endpoints finish with :func:`commit_response`.
+"""
+
+# No ``from __future__ import annotations``: the dependency below is defined in a
+# function, and FastAPI must see its annotations as objects.
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import JSON, Integer, String, Text, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.auth import PrincipalDep
+from shared.conditional import (
+    PreconditionFailed,
+    PreconditionRequired,
+    Versioned,
+    etag,
+)
+from shared.db import UTCDateTime, utcnow
+from shared.errors import BadRequest, ProblemError
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+#: Response headers a replay repeats.
+STORED_HEADERS = ("location", "etag")
+#: How long a retry waits for the first request with its key (PostgreSQL), seconds.
+DEFAULT_WAIT_SECONDS = 5.0
+KEY_PATTERN = r"^[!-~]{1,255}$"
+
+
+class IdempotencyKeyReused(ProblemError):
+    """The key was used before with another request."""
+
+    status = 422
+    type_slug = "idempotency-key-reused"
+    title = "Idempotency key reused"
+
+
+class IdempotencyKeyInUse(ProblemError):
+    """A request with the same key is still being processed."""
+
+    status = 409
+    type_slug = "idempotency-key-in-use"
+    title = "Idempotency key in use"
+
+
+class IdempotencyRecordMixin:
+    """Columns of a stored idempotency key (table ``idempotency_keys``)."""
+
+    actor: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer)
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Replay(Exception):
+    """Raised by the dependency to answer a stored response instead of running again."""
+
+    def __init__(self, row: IdempotencyRecordMixin) -> None:
+        super().__init__("idempotent replay")
+        # Plain values: the session (and the row with it) is rolled back before the
+        # answer is rendered.
+        self.status = row.status or 200
+        self.headers = dict(row.response_headers or {})
+        self.body = (row.response_body or "").encode()
+
+
+class Idempotency:
+    """The key row of the current request, added to its transaction."""
+
+    def __init__(self, row: IdempotencyRecordMixin) -> None:
+        self.row = row
+
+    def store(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.row.status = status
+        self.row.response_headers = {
+            k: v for k, v in headers.items() if k.lower() in STORED_HEADERS
+        }
+        self.row.response_body = body.decode()
+
+
+def request_hash(method: str, path: str, body: bytes) -> str:
+    """SHA-256 over the method, the path and the body as canonical JSON (key order and
+    white space do not matter; a body that is not JSON is hashed as sent)."""
+    try:
+        canonical = json.dumps(
+            json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+    except ValueError:
+        canonical = body
+    digest = hashlib.sha256(f"{method} {path}\n".encode())
+    digest.update(canonical)
+    return digest.hexdigest()
+
+
+def idempotency_dependency(
+    get_session: Callable[..., Any], model: type[IdempotencyRecordMixin]
+) -> Callable[..., Awaitable[Idempotency | None]]:
+    """A service's dependency (``Annotated[Idempotency | None, Depends(it)]``): None
+    without a key.
+
+    It raises Replay (answered as the stored response), IdempotencyKeyReused (422) and
+    IdempotencyKeyInUse (409)."""
+
+    async def dependency(
+        request: Request,
+        principal: PrincipalDep,
+        session: Annotated[AsyncSession, Depends(get_session)],
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                pattern=KEY_PATTERN,
+                description=(
+                    "Optional; a random UUID is best. A retry with the same key and body "
+                    "answers the first response (with `Idempotent-Replayed: true`); the "
+                    "same key with another body answers 422; a retry while the first is "
+                    "still running waits for it, or answers 409 after "
+                    "`idempotency_wait_seconds`."
+                ),
+            ),
+        ] = None,
+    ) -> Idempotency | None:
+        if idempotency_key is None:
+            return None
+        hashed = request_hash(request.method, request.url.path, await request.body())
+        actor = principal.subject
+        row = await _find(session, model, actor, idempotency_key)
+        if row is None:
+            wait = getattr(
+                request.app.state.settings,
+                "idempotency_wait_seconds",
+                DEFAULT_WAIT_SECONDS,
+            )
+            new = model()
+            new.actor = actor
+            new.key = idempotency_key
+            new.method = request.method
+            new.path = request.url.path
+            new.request_hash = hashed
+            try:
+                async with session.begin_nested():
+                    postgres = session.get_bind().dialect.name == "postgresql"
+                    if postgres:
+                        # SET LOCAL lasts to the end of the transaction: reset below.
+                        await session.execute(
+                            text(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
+                        )
+                    session.add(new)
+                    await session.flush()
+                    if postgres:
+                        await session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+                return Idempotency(new)
+            except IntegrityError:
+                # The first request with this key committed while this one waited.
+                row = await _find(session, model, actor, idempotency_key)
+            except DBAPIError as exc:
+                if _sqlstate(exc) != "55P03":  # lock_not_available
+                    raise
+                row = None
+            if row is None:
+                error = IdempotencyKeyInUse(
+                    "A request with this Idempotency-Key is still being processed; "
+                    "retry shortly."
+                )
+                error.headers["Retry-After"] = "1"
+                raise error
+        if row.request_hash != hashed:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was used with another request (method, path or "
+                "body); use a new key for a new request."
+            )
+        raise Replay(row)
+
+    return dependency
+
+
+async def _find(
+    session: AsyncSession, model: type[IdempotencyRecordMixin], actor: str, key: str
+) -> IdempotencyRecordMixin | None:
+    stmt = select(model).where(model.actor == actor, model.key == key)
+    result: IdempotencyRecordMixin | None = (
+        await session.execute(stmt.execution_options(populate_existing=True))
+    ).scalar_one_or_none()
+    return result
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    for attr in ("sqlstate", "pgcode"):
+        code = getattr(orig, attr, None)
+        if isinstance(code, str):
+            return code
+    cause = getattr(orig, "__cause__", None)
+    code = getattr(cause, "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
+async def commit_response(
+    session: AsyncSession,
+    body: BaseModel | Callable[[], BaseModel],
+    *,
+    record: Versioned | None = None,
+    status_code: int = 200,
+    location: str | None = None,
+    idempotency: Idempotency | None = None,
+) -> Response:
+    """Finish a write: flush, render ``body`` as JSON, store it under the request's
+    Idempotency-Key (if any) in the same transaction, commit, and answer it with
+    ``Location`` (creates) and the record's new ``ETag``. ``body`` may be a function
+    building it, called after the flush (so that it sees the new version)."""
+    await session.flush()
+    model = body if isinstance(body, BaseModel) else body()
+    content = model.model_dump_json().encode()
+    headers: dict[str, str] = {}
+    if location is not None:
+        headers["Location"] = location
+    if record is not None:
+        headers["ETag"] = etag(record.version)
+    if idempotency is not None:
+        idempotency.store(status_code, headers, content)
+    await session.commit()
+    return Response(
+        content, status_code=status_code, media_type="application/json", headers=headers
+    )
+
+
+def install_idempotency_handlers(app: FastAPI) -> None:
+    """Answer a Replay with the stored response."""
+
+    async def replay(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Replay)
+        return Response(
+            exc.body,
+            status_code=exc.status,
+            media_type="application/json",
+            headers={**exc.headers, REPLAYED_HEADER: "true"},
+        )
+
+    app.add_exception_handler(Replay, replay)
+
+
+#: The problems a create can answer besides its own (for ``problem_responses``).
+CREATE_PROBLEMS: tuple[type[ProblemError], ...] = (
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+)
+#: The problems a lifecycle command can answer besides its own.
+COMMAND_PROBLEMS: tuple[type[ProblemError], ...] = (
+    BadRequest,
+    PreconditionFailed,
+    PreconditionRequired,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+)
