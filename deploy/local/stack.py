@@ -201,6 +201,29 @@ class Stack:
             process.kill()
             process.wait()
 
+    def is_running(self, service: str) -> bool:
+        process = self.processes.get(service)
+        return process is not None and process.poll() is None
+
+    def kill_service(self, service: str) -> None:
+        """End one service with SIGKILL, as a crash would: no graceful shutdown."""
+        self.stop_service(service, kill=True)
+
+    def pause_service(self, service: str) -> None:
+        """Freeze one service (SIGSTOP): its port still accepts connections, nothing answers."""
+        self.processes[service].send_signal(signal.SIGSTOP)
+
+    def resume_service(self, service: str) -> None:
+        """Let a frozen service go on (SIGCONT)."""
+        self.processes[service].send_signal(signal.SIGCONT)
+
+    def restart_service(self, service: str, *, timeout_s: float = 60.0) -> None:
+        """Stop one service if it runs, start it again on its port (same data) and wait
+        until it is ready."""
+        self.stop_service(service)
+        self.start_service(service)
+        self.wait_ready(timeout_s=timeout_s, services=(service,))
+
     def stop(self) -> None:
         for service in reversed(SERVICES):
             self.stop_service(service)

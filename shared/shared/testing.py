@@ -99,6 +99,16 @@ def migrate(alembic_ini: Path, url: str, revision: str = "head") -> None:
     _in_thread_sync(lambda: command.upgrade(config, revision))
 
 
+def downgrade(alembic_ini: Path, url: str, revision: str) -> None:
+    """``alembic downgrade <revision>`` against ``url`` (in its own thread and loop)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(alembic_ini))
+    config.attributes["database_url"] = url
+    _in_thread_sync(lambda: command.downgrade(config, revision))
+
+
 def _in_thread_sync(fn: Callable[[], object]) -> None:
     errors: list[BaseException] = []
 

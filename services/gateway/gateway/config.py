@@ -17,13 +17,34 @@ class Settings(DataServiceSettings):
     reconsideration_url, mediation_url, enforcement_url: base URLs of the services (scheme,
         host and port, no path); the gateway calls ``<url>/api/v1/...``.
     connect_timeout_s, read_timeout_s, write_timeout_s, pool_timeout_s: seconds, per upstream
-        call (``httpx.Timeout``); a proxied request may take up to ``read_timeout_s`` between
-        two chunks of the upstream's answer.
+        call (``httpx.Timeout``: to connect, between two reads, between two writes, to wait
+        for a free connection of the pool); defaults 2, 30, 30 and 5. A routed request may
+        take up to ``read_timeout_s`` between two chunks of the upstream's answer.
     max_connections, max_keepalive_connections, keepalive_expiry_s: the connection pool of each
-        upstream (one pool per upstream, so a slow service cannot starve the others).
-    report_timeout_s: seconds each statistics call of a report may take; a source slower than
-        this is reported as ``timeout`` and the report answers without it.
-    retry_after_s: seconds sent as ``Retry-After`` when a proxied service cannot be reached.
+        upstream (one client and pool per upstream, so a slow service cannot starve the
+        others); defaults 100, 20, 30 s.
+    report_timeout_s: the annual report's deadline in seconds (default 1.5): every service is
+        asked at once, retries included, and a source that has not answered by then is
+        reported as ``timeout`` and the report answers without it (``partial: true``).
+    route_deadline_s: seconds a routed request may wait for the start of the service's answer,
+        retries included (default 30); then it answers 504.
+    retries: how often a safe call (GET or HEAD without a body: the report's statistics, a
+        routed GET) is retried after a transient failure (the service could not be reached,
+        broke the connection, timed out, or answered 502/503/504); 0–2, default 1. Other
+        methods (POST, PUT, PATCH, DELETE) are never retried.
+    retry_backoff_s, retry_backoff_max_s: before the n-th retry the gateway waits
+        ``retry_backoff_s · 2ⁿ⁻¹`` seconds (at most ``retry_backoff_max_s``) plus a random
+        jitter of up to ``retry_backoff_s``; defaults 0.1 and 1.0. A retry that could not start
+        before the call's deadline is not made.
+    breaker_failure_threshold, breaker_window_s, breaker_cooldown_s: each upstream's circuit
+        breaker opens after ``breaker_failure_threshold`` transient failures in a row (default
+        5), the first at most ``breaker_window_s`` seconds before the last (default 30). While
+        open, calls fail fast without reaching the service (a routed request answers 503 with
+        ``Retry-After``, a report source is an ``error``) for ``breaker_cooldown_s`` seconds
+        (default 5); then one call probes the service: its success closes the breaker, its
+        failure opens it again. ``GET /upstreams`` shows each breaker.
+    retry_after_s: seconds sent as ``Retry-After`` when a routed service cannot be reached
+        (default 5); while its breaker is open, the time left of the cool-down instead.
     max_statistics_bytes: largest statistics payload accepted from a service.
 
     Identity (docs/auth.md); the gateway's own database holds users, clients, refresh tokens
@@ -65,7 +86,14 @@ class Settings(DataServiceSettings):
     max_keepalive_connections: int = Field(default=20, ge=0)
     keepalive_expiry_s: float = Field(default=30.0, ge=0)
 
-    report_timeout_s: float = Field(default=5.0, gt=0)
+    report_timeout_s: float = Field(default=1.5, gt=0)
+    route_deadline_s: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=1, ge=0, le=2)
+    retry_backoff_s: float = Field(default=0.1, gt=0, le=5)
+    retry_backoff_max_s: float = Field(default=1.0, gt=0, le=30)
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_window_s: float = Field(default=30.0, gt=0)
+    breaker_cooldown_s: float = Field(default=5.0, gt=0)
     retry_after_s: int = Field(default=5, ge=1)
     max_statistics_bytes: int = Field(default=2_000_000, ge=1024)
 

@@ -6,19 +6,27 @@ Run with ``uvicorn gateway.main:create_app --factory`` after ``alembic upgrade h
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 
 from gateway.api import api_router, root_router
 from gateway.config import Settings
 from gateway.identity.keys import KeyStore, OwnKeysVerifier
 from gateway.reports.schemas import UpstreamName
-from gateway.upstream import open_upstreams, upstreams_of
+from gateway.upstream import (
+    Clock,
+    Sleep,
+    UpstreamsHealth,
+    open_upstreams,
+    upstreams_of,
+)
 from shared.db import create_engine, database_check, install_database
 from shared.defaults import install_service_defaults
 from shared.health import HealthCheck
@@ -34,14 +42,31 @@ def _ready(name: UpstreamName) -> HealthCheck:
     return check
 
 
+#: Beside ``/livez`` and ``/readyz``, and like them public: which upstream fails (its name,
+#: never a detail of its failure) is no secret, ``/readyz`` names it too.
+upstreams_router = APIRouter(tags=["health"])
+
+
+@upstreams_router.get("/upstreams", summary="The circuit breaker of each service")
+async def read_upstreams(request: Request) -> UpstreamsHealth:
+    """The state of each service's circuit breaker: `closed` (calls go through), `open`
+    (calls fail fast, the service is not asked: routed requests answer 503 with
+    `Retry-After`, a report lists the source as `error`) or `half_open` (the next call probes
+    the service). Always 200; `/readyz` says whether every service is ready."""
+    return upstreams_of(request).health()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> FastAPI:
     """The gateway app. ``transports`` replaces the network transport of the named upstreams
     (tests pass ``httpx.MockTransport`` handlers); the lifespan still creates and closes the
-    clients.
+    clients. ``clock`` is the circuit breakers' time and ``sleep`` what retries wait with
+    (tests pass fakes).
 
     The lifespan also opens the identity database and loads the signing keys from
     ``keys_dir``, making the first key when there is none; it never creates a user."""
@@ -62,7 +87,9 @@ def create_app(
         )
         engine = create_engine(settings.effective_database_url)
         install_database(app.state, engine)
-        upstreams = open_upstreams(settings, transports=transports)
+        upstreams = open_upstreams(
+            settings, transports=transports, clock=clock, sleep=sleep
+        )
         app.state.upstreams = upstreams
         try:
             yield
@@ -93,4 +120,5 @@ def create_app(
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app.include_router(api_router)
     app.include_router(root_router)
+    app.include_router(upstreams_router)
     return app

@@ -1,44 +1,321 @@
-"""Typed clients of the services behind the gateway.
+"""Typed clients of the services behind the gateway, with their resilience.
 
 One long-lived ``httpx.AsyncClient`` per upstream (created in the app's lifespan by
-:func:`open_upstreams`, closed on shutdown) holds that upstream's connection pool. The typed
-clients (:class:`ReconsiderationClient`, :class:`MediationClient`, :class:`EnforcementClient`)
-are light per-request views over it that forward the caller's bearer token and the request id
-and map failures to problem errors naming the upstream:
+:func:`open_upstreams`, closed on shutdown) holds that upstream's connection pool, with
+explicit connect, read, write and pool timeouts: a slow service cannot starve the others'
+connections. Each upstream also has a :class:`CircuitBreaker`, and safe calls a
+:class:`RetryPolicy`. The typed clients (:class:`ReconsiderationClient`,
+:class:`MediationClient`, :class:`EnforcementClient`) are light per-request views over them
+that forward the caller's bearer token and the request id and map failures to problem errors
+naming the upstream:
 
 - the service cannot be reached, the connection breaks, or it answers 5xx (or anything else
   unusable) → :class:`~gateway.reports.exceptions.UpstreamUnavailable` (502);
-- it does not answer in time → :class:`~gateway.reports.exceptions.UpstreamTimeout` (504).
+- its circuit breaker is open, so it was not asked →
+  :class:`~gateway.reports.exceptions.UpstreamCircuitOpen` (an UpstreamUnavailable);
+- it does not answer in time (an httpx timeout, or the call's deadline passed) →
+  :class:`~gateway.reports.exceptions.UpstreamTimeout` (504).
 
 A connect timeout counts as "cannot be reached", not as a timeout: nothing was sent.
+
+Every call may carry a deadline (an ``asyncio`` loop time): each attempt is cut off there,
+and a retry is only started when its backoff ends before it. Only GET and HEAD requests
+without a body are ever retried, and only after a transient failure (no answer, or 502, 503
+or 504): a POST is sent once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
-from collections.abc import AsyncIterator, Mapping
+import math
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
+import structlog
 from fastapi import Request
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_exponential,
+    wait_random,
+)
+from tenacity.stop import stop_base
 
 from gateway.config import Settings
-from gateway.reports.exceptions import UpstreamTimeout, UpstreamUnavailable
+from gateway.reports.exceptions import (
+    UpstreamCircuitOpen,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 from gateway.reports.schemas import UpstreamName, UpstreamStatistics
 from shared.logging import current_request_id
 
 API_PREFIX = "/api/v1"
+#: Answers by which a service says it is (for now) unable to serve: transient failures.
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+
+logger = structlog.get_logger(__name__)
+T = TypeVar("T")
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+# --- circuit breaker -----------------------------------------------------------------------
+
+
+class CircuitState(StrEnum):
+    """``closed``: calls go through. ``open``: calls fail fast without reaching the service.
+    ``half_open``: the cool-down is over; the next call is let through as a probe."""
+
+    closed = "closed"
+    open = "open"
+    half_open = "half_open"
+
+
+class CircuitOpenError(Exception):
+    """The breaker refused a call; ``retry_after_s`` is the time left until it lets one through."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__(f"circuit open for another {retry_after_s:.1f} s")
+        self.retry_after_s = retry_after_s
+
+
+class CircuitBreaker:
+    """The circuit breaker of one upstream (Nygard, *Release It!*), for one event loop.
+
+    - **closed**: calls go through. ``failure_threshold`` failures in a row, the first of
+      them at most ``window_s`` seconds before the last, open the breaker; a success (or a
+      failure streak older than the window) starts the count again.
+    - **open**: every call fails fast (:class:`CircuitOpenError`) for ``cooldown_s`` seconds.
+    - **half open**: after the cool-down one call at a time is let through as a probe (the
+      others still fail fast). Its success closes the breaker; its failure opens it for
+      another cool-down; a probe that ends without an outcome (cancelled) frees the slot.
+
+    A caller asks :meth:`admit` before each call and reports how it ended with
+    :meth:`succeeded`, :meth:`failed` or :meth:`abandoned`, passing on what :meth:`admit`
+    returned. Outcomes of calls admitted before the breaker opened never reopen it, but a
+    success of any call closes it (the service answered). Time is read from ``clock``
+    (seconds, monotonic), which tests replace.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        failure_threshold: int = 5,
+        window_s: float = 30.0,
+        cooldown_s: float = 5.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        if failure_threshold < 1 or window_s <= 0 or cooldown_s <= 0:
+            raise ValueError("a breaker needs a threshold ≥ 1 and positive durations")
+        self.name = name
+        self.failure_threshold = failure_threshold
+        self.window_s = window_s
+        self.cooldown_s = cooldown_s
+        self.clock = clock
+        self._state = CircuitState.closed
+        self._failures = 0
+        self._streak_started_at = 0.0
+        self._opened_at = 0.0
+        self._opened_at_utc: dt.datetime | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> CircuitState:
+        """The state as a caller would find it now (``open`` turns ``half_open`` when its
+        cool-down is over, before any call asks)."""
+        if self._state is CircuitState.open and self.retry_after_s() <= 0:
+            return CircuitState.half_open
+        return self._state
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failures in a row (reset by a success); the probe's failure counts one more."""
+        return self._failures
+
+    @property
+    def opened_at(self) -> dt.datetime | None:
+        """When the breaker last opened (UTC), while it is not closed."""
+        return None if self._state is CircuitState.closed else self._opened_at_utc
+
+    def retry_after_s(self) -> float:
+        """Seconds until an open breaker lets a probe through (0 unless open)."""
+        if self._state is not CircuitState.open:
+            return 0.0
+        return max(0.0, self._opened_at + self.cooldown_s - self.clock())
+
+    def admit(self) -> bool:
+        """Ask to make one call: returns whether it is the half-open probe.
+
+        Raises CircuitOpenError while open, and while another call is the probe."""
+        if self._state is CircuitState.open:
+            left = self.retry_after_s()
+            if left > 0:
+                raise CircuitOpenError(left)
+            self._state = CircuitState.half_open
+            logger.info("circuit_half_open", upstream=self.name)
+        if self._state is CircuitState.half_open:
+            if self._probing:
+                # The probe's outcome is not known yet; ask again in a moment.
+                raise CircuitOpenError(min(1.0, self.cooldown_s))
+            self._probing = True
+            return True
+        return False
+
+    def succeeded(self, probe: bool) -> None:
+        """The call got a usable answer: the service is up."""
+        if self._state is not CircuitState.closed:
+            logger.info("circuit_closed", upstream=self.name)
+        self._state = CircuitState.closed
+        self._failures = 0
+        self._probing = False
+
+    def failed(self, probe: bool) -> None:
+        """The call failed in a way that says the service is away (no answer, timeout, 502–504)."""
+        now = self.clock()
+        if self._state is CircuitState.half_open:
+            if probe:
+                self._probing = False
+                self._failures += 1
+                self._open(now)
+            return
+        if self._state is CircuitState.open:
+            return  # a call admitted before the breaker opened
+        if self._failures == 0 or now - self._streak_started_at > self.window_s:
+            self._failures = 0
+            self._streak_started_at = now
+        self._failures += 1
+        if self._failures >= self.failure_threshold:
+            self._open(now)
+
+    def abandoned(self, probe: bool) -> None:
+        """The call ended without an outcome (cancelled): it says nothing about the service."""
+        if probe:
+            self._probing = False
+
+    def _open(self, now: float) -> None:
+        self._state = CircuitState.open
+        self._opened_at = now
+        self._opened_at_utc = dt.datetime.now(dt.UTC)
+        logger.warning(
+            "circuit_opened",
+            upstream=self.name,
+            failures=self._failures,
+            cooldown_s=self.cooldown_s,
+        )
+
+
+class UpstreamHealth(BaseModel):
+    """One upstream's circuit breaker, as ``GET /upstreams`` shows it."""
+
+    service: UpstreamName
+    state: CircuitState = Field(
+        description="`closed` (calls go through), `open` (calls fail fast with 503 or a "
+        "failed report source, the service is not asked) or `half_open` (the next call "
+        "probes the service). Extensible: tolerate new values."
+    )
+    consecutive_failures: int = Field(
+        description="Failures in a row (no answer, timeout, 502–504); a success resets it."
+    )
+    opened_at: dt.datetime | None = Field(
+        description="When the breaker last opened (RFC 3339); null while closed."
+    )
+    retry_after_s: int = Field(
+        description="Seconds until an open breaker lets a probe through; 0 otherwise."
+    )
+
+
+class UpstreamsHealth(BaseModel):
+    upstreams: list[UpstreamHealth]
+
+
+def breaker_health(name: UpstreamName, breaker: CircuitBreaker) -> UpstreamHealth:
+    left = breaker.retry_after_s()
+    return UpstreamHealth(
+        service=name,
+        state=breaker.state,
+        consecutive_failures=breaker.consecutive_failures,
+        opened_at=breaker.opened_at,
+        retry_after_s=math.ceil(left),
+    )
+
+
+# --- retries -------------------------------------------------------------------------------
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    if isinstance(exc, UpstreamCircuitOpen):
+        return False
+    if isinstance(exc, UpstreamUnavailable):
+        return exc.transient
+    return isinstance(exc, UpstreamTimeout)
+
+
+def _log_retry(state: RetryCallState) -> None:
+    outcome = state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    logger.info(
+        "upstream_retry",
+        upstream=getattr(exc, "upstream", None),
+        attempt=state.attempt_number,
+        wait_s=round(state.upcoming_sleep, 3),
+        problem=getattr(exc, "detail", None),
+    )
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of safe calls (GET, HEAD) after a transient failure (tenacity).
+
+    At most ``retries`` more attempts; before the n-th retry the caller waits
+    ``backoff_s · 2ⁿ⁻¹`` seconds (at most ``backoff_max_s``) plus a random jitter of up to
+    ``backoff_s``. With a deadline, a retry whose wait would end at or after it is not made
+    (the last failure is raised). ``sleep`` is what waits (tests replace it).
+    """
+
+    retries: int = 1
+    backoff_s: float = 0.1
+    backoff_max_s: float = 1.0
+    sleep: Sleep = field(default=asyncio.sleep)
+
+    def retrying(self, *, deadline: float | None) -> AsyncRetrying:
+        stop: stop_base = stop_after_attempt(self.retries + 1)
+        if deadline is not None:
+            left = deadline - asyncio.get_running_loop().time()
+            stop = stop | stop_before_delay(max(0.0, left))
+        return AsyncRetrying(
+            stop=stop,
+            wait=wait_exponential(multiplier=self.backoff_s, max=self.backoff_max_s)
+            + wait_random(0, self.backoff_s),
+            retry=retry_if_exception(_worth_retrying),
+            sleep=self.sleep,
+            before_sleep=_log_retry,
+            reraise=True,
+        )
+
+
+# --- clients -------------------------------------------------------------------------------
 
 
 class UpstreamClient:
     """Calls to one service, on behalf of one caller.
 
     ``authorization`` is the caller's ``Authorization`` header, forwarded unchanged; the
-    request id of the request being served is forwarded as ``X-Request-ID``.
+    request id of the request being served is forwarded as ``X-Request-ID``. Without a
+    ``breaker`` every call goes through; without a ``retry`` policy nothing is retried.
     """
 
     name: ClassVar[UpstreamName]
@@ -49,10 +326,14 @@ class UpstreamClient:
         *,
         authorization: str | None = None,
         max_payload_bytes: int = 2_000_000,
+        breaker: CircuitBreaker | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.http = http
         self.authorization = authorization
         self.max_payload_bytes = max_payload_bytes
+        self.breaker = breaker
+        self.retry = retry
 
     def forwarded_headers(self) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -69,7 +350,7 @@ class UpstreamClient:
             yield
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise UpstreamUnavailable(
-                f"{self.name} is not reachable", upstream=self.name
+                f"{self.name} is not reachable", upstream=self.name, transient=True
             ) from exc
         except httpx.TimeoutException as exc:
             raise UpstreamTimeout(
@@ -79,6 +360,7 @@ class UpstreamClient:
             raise UpstreamUnavailable(
                 f"{self.name} broke the connection ({type(exc).__name__})",
                 upstream=self.name,
+                transient=True,
             ) from exc
         except httpx.RequestError as exc:
             # E.g. a body that does not decode as its Content-Encoding says.
@@ -87,16 +369,108 @@ class UpstreamClient:
                 upstream=self.name,
             ) from exc
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def _attempt(
+        self,
+        call: Callable[[], Awaitable[T]],
+        *,
+        deadline: float | None,
+        unavailable: Callable[[T], bool] | None = None,
+    ) -> T:
+        """One call through the breaker, cut off at ``deadline``. ``unavailable`` tells a
+        result that counts as a failure of the service although it is returned (a relayed
+        503)."""
+        probe = False
+        if self.breaker is not None:
+            try:
+                probe = self.breaker.admit()
+            except CircuitOpenError as exc:
+                raise UpstreamCircuitOpen(
+                    f"{self.name} is unavailable: it failed {self.breaker.consecutive_failures} "
+                    f"times in a row and is not asked for {exc.retry_after_s:.1f} s",
+                    upstream=self.name,
+                    retry_after_s=exc.retry_after_s,
+                ) from exc
+        try:
+            async with asyncio.timeout_at(deadline):
+                result = await call()
+        except TimeoutError as exc:  # the deadline passed (httpx's timeouts are mapped)
+            self._outcome(probe, failed=True)
+            raise UpstreamTimeout(
+                f"{self.name} did not answer in time", upstream=self.name
+            ) from exc
+        except UpstreamTimeout:
+            self._outcome(probe, failed=True)
+            raise
+        except UpstreamUnavailable as exc:
+            self._outcome(probe, failed=exc.transient)
+            raise
+        except BaseException:
+            if self.breaker is not None:
+                self.breaker.abandoned(probe)
+            raise
+        self._outcome(probe, failed=unavailable is not None and unavailable(result))
+        return result
+
+    def _outcome(self, probe: bool, *, failed: bool) -> None:
+        if self.breaker is None:
+            return
+        if failed:
+            self.breaker.failed(probe)
+        else:
+            self.breaker.succeeded(probe)
+
+    async def _call(
+        self,
+        call: Callable[[], Awaitable[T]],
+        *,
+        deadline: float | None,
+        safe: bool,
+        unavailable: Callable[[T], bool] | None = None,
+    ) -> T:
+        """:meth:`_attempt`, retried by the policy when ``safe`` (GET, HEAD without body)."""
+
+        async def attempt() -> T:
+            return await self._attempt(call, deadline=deadline, unavailable=unavailable)
+
+        if not safe or self.retry is None or self.retry.retries == 0:
+            return await attempt()
+        result: T = await self.retry.retrying(deadline=deadline)(attempt)
+        return result
+
+    async def send(
+        self,
+        request: httpx.Request,
+        *,
+        deadline: float | None = None,
+        retry: bool = False,
+    ) -> httpx.Response:
         """Send ``request`` and return the response with its body not yet read (the caller
-        closes it). Any status is returned as is. Raises UpstreamUnavailable, UpstreamTimeout."""
-        async with self._errors_mapped():
-            return await self.http.send(request, stream=True)
+        closes it). Any status is returned as is (502–504 count as failures of the service
+        for its breaker). ``retry`` allows retries (only for a safe request whose body, if
+        any, can be sent again); ``deadline`` bounds the wait for the answer's headers.
+
+        Raises UpstreamUnavailable (UpstreamCircuitOpen when not sent), UpstreamTimeout."""
+
+        async def call() -> httpx.Response:
+            async with self._errors_mapped():
+                return await self.http.send(request, stream=True)
+
+        return await self._call(
+            call,
+            deadline=deadline,
+            safe=retry,
+            unavailable=lambda r: r.status_code in UNAVAILABLE_STATUSES,
+        )
 
     async def get_json(
-        self, path: str, *, params: Mapping[str, str | int] | None = None
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        deadline: float | None = None,
     ) -> Any:
-        """``GET <upstream>/api/v1<path>`` and its JSON body.
+        """``GET <upstream>/api/v1<path>`` and its JSON body, retried after a transient
+        failure, the whole (retries included) within ``deadline``.
 
         Raises UpstreamUnavailable when the answer is not a 2xx, is larger than
         ``max_payload_bytes`` or is not JSON; UpstreamTimeout when it is too slow.
@@ -107,38 +481,49 @@ class UpstreamClient:
             params=params,
             headers=self.forwarded_headers(),
         )
-        response = await self.send(request)
-        try:
-            if not response.is_success:
-                raise UpstreamUnavailable(
-                    f"{self.name} answered {response.status_code}", upstream=self.name
-                )
-            body = bytearray()
-            async with self._errors_mapped():
-                async for chunk in response.aiter_bytes():
-                    body.extend(chunk)
-                    if len(body) > self.max_payload_bytes:
-                        raise UpstreamUnavailable(
-                            f"{self.name} answered more than {self.max_payload_bytes} bytes",
-                            upstream=self.name,
-                        )
-        finally:
-            await response.aclose()
-        try:
-            return json.loads(body)
-        except ValueError as exc:
-            raise UpstreamUnavailable(
-                f"{self.name} answered invalid JSON", upstream=self.name
-            ) from exc
 
-    async def statistics(self, region_code: str, year: int) -> UpstreamStatistics:
+        async def call() -> Any:
+            async with self._errors_mapped():
+                response = await self.http.send(request, stream=True)
+            try:
+                if not response.is_success:
+                    raise UpstreamUnavailable(
+                        f"{self.name} answered {response.status_code}",
+                        upstream=self.name,
+                        transient=response.status_code in UNAVAILABLE_STATUSES,
+                    )
+                body = bytearray()
+                async with self._errors_mapped():
+                    async for chunk in response.aiter_bytes():
+                        body.extend(chunk)
+                        if len(body) > self.max_payload_bytes:
+                            raise UpstreamUnavailable(
+                                f"{self.name} answered more than {self.max_payload_bytes} bytes",
+                                upstream=self.name,
+                            )
+            finally:
+                await response.aclose()
+            try:
+                return json.loads(body)
+            except ValueError as exc:
+                raise UpstreamUnavailable(
+                    f"{self.name} answered invalid JSON", upstream=self.name
+                ) from exc
+
+        return await self._call(call, deadline=deadline, safe=True)
+
+    async def statistics(
+        self, region_code: str, year: int, *, deadline: float | None = None
+    ) -> UpstreamStatistics:
         """The service's figures for one county and calendar year (``GET /api/v1/statistics``).
 
         Raises UpstreamUnavailable (also when the payload is not a statistics payload of this
         service, county and year) and UpstreamTimeout.
         """
         body = await self.get_json(
-            "/statistics", params={"region_code": region_code, "year": year}
+            "/statistics",
+            params={"region_code": region_code, "year": year},
+            deadline=deadline,
         )
         try:
             stats = UpstreamStatistics.model_validate(body)
@@ -159,16 +544,25 @@ class UpstreamClient:
         return stats
 
     async def check_ready(self) -> None:
-        """Raises UpstreamUnavailable or UpstreamTimeout unless the service's ``/readyz`` answers 2xx."""
+        """Raises UpstreamUnavailable or UpstreamTimeout unless the service's ``/readyz``
+        answers 2xx. Goes through the breaker (fails fast while it is open, and may be its
+        probe) but is never retried: readiness reports the state of now."""
         request = self.http.build_request(
             "GET", "/readyz", headers=self.forwarded_headers()
         )
-        response = await self.send(request)
-        await response.aclose()
-        if not response.is_success:
-            raise UpstreamUnavailable(
-                f"{self.name} is not ready ({response.status_code})", upstream=self.name
-            )
+
+        async def call() -> None:
+            async with self._errors_mapped():
+                response = await self.http.send(request, stream=True)
+            await response.aclose()
+            if not response.is_success:
+                raise UpstreamUnavailable(
+                    f"{self.name} is not ready ({response.status_code})",
+                    upstream=self.name,
+                    transient=response.status_code in UNAVAILABLE_STATUSES,
+                )
+
+        await self._call(call, deadline=None, safe=False)
 
 
 class ReconsiderationClient(UpstreamClient):
@@ -196,10 +590,13 @@ CLIENT_CLASSES: dict[UpstreamName, type[UpstreamClient]] = {
 
 @dataclass(frozen=True)
 class Upstreams:
-    """The long-lived HTTP client of every upstream; hands out typed clients per caller."""
+    """The long-lived HTTP client and circuit breaker of every upstream, and the retry
+    policy of safe calls; hands out typed clients per caller."""
 
     http: Mapping[UpstreamName, httpx.AsyncClient]
     max_payload_bytes: int
+    breakers: Mapping[UpstreamName, CircuitBreaker] = field(default_factory=dict)
+    retry: RetryPolicy | None = None
 
     def client(
         self, name: UpstreamName, *, authorization: str | None = None
@@ -208,11 +605,23 @@ class Upstreams:
             self.http[name],
             authorization=authorization,
             max_payload_bytes=self.max_payload_bytes,
+            breaker=self.breakers.get(name),
+            retry=self.retry,
         )
 
     def clients(self, *, authorization: str | None = None) -> list[UpstreamClient]:
         """One typed client per upstream, in the order of :class:`UpstreamName`."""
         return [self.client(name, authorization=authorization) for name in UpstreamName]
+
+    def health(self) -> UpstreamsHealth:
+        """The circuit breaker of every upstream, in the order of :class:`UpstreamName`."""
+        return UpstreamsHealth(
+            upstreams=[
+                breaker_health(name, self.breakers[name])
+                for name in UpstreamName
+                if name in self.breakers
+            ]
+        )
 
     async def aclose(self) -> None:
         for http in self.http.values():
@@ -229,11 +638,15 @@ def open_upstreams(
     settings: Settings,
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> Upstreams:
-    """Create the HTTP client of every upstream with the configured timeouts and pool limits.
+    """Create the HTTP client (with the configured timeouts and pool limits) and the circuit
+    breaker of every upstream, and the retry policy.
 
     ``transports`` replaces the network transport of the named upstreams (tests pass
-    ``httpx.MockTransport`` handlers). Close the result with :meth:`Upstreams.aclose`.
+    ``httpx.MockTransport`` handlers); ``clock`` is the breakers' time and ``sleep`` the
+    retries' wait (tests pass fakes). Close the result with :meth:`Upstreams.aclose`.
     """
     timeout = httpx.Timeout(
         connect=settings.connect_timeout_s,
@@ -262,7 +675,28 @@ def open_upstreams(
         )
         for name in UpstreamName
     }
-    return Upstreams(http=http, max_payload_bytes=settings.max_statistics_bytes)
+    breakers = {
+        name: CircuitBreaker(
+            name,
+            failure_threshold=settings.breaker_failure_threshold,
+            window_s=settings.breaker_window_s,
+            cooldown_s=settings.breaker_cooldown_s,
+            clock=clock,
+        )
+        for name in UpstreamName
+    }
+    retry = RetryPolicy(
+        retries=settings.retries,
+        backoff_s=settings.retry_backoff_s,
+        backoff_max_s=settings.retry_backoff_max_s,
+        sleep=sleep,
+    )
+    return Upstreams(
+        http=http,
+        max_payload_bytes=settings.max_statistics_bytes,
+        breakers=breakers,
+        retry=retry,
+    )
 
 
 def upstreams_of(request: Request) -> Upstreams:

@@ -37,6 +37,7 @@ async def _forward(
         request,
         path=service.upstream_path(request, mount=mount, path=path),
         retry_after_s=settings.retry_after_s,
+        deadline_s=settings.route_deadline_s,
     )
     return service.relay(
         upstream, service=client.name, base_url=settings.upstream_url(client.name)

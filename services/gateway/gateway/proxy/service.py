@@ -6,10 +6,17 @@ header names) are dropped in both directions; the request carries the gateway's 
 ``/api/v1/<service>/``; ``X-Forwarded-For`` is the address the gateway saw (the caller's own
 is dropped). The caller's ``Authorization`` header is forwarded as is. Bodies are
 streamed both ways, never buffered.
+
+Resilience (``gateway.upstream``): the wait for the service's answer is bounded by the
+request's deadline; a GET or HEAD without a body is retried once (setting ``retries``) when
+the service could not be reached, broke the connection or timed out before answering, any
+other method is sent once. A service that cannot be reached, or whose circuit breaker is
+open (then it is not called at all), answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from urllib.parse import quote, unquote
 
@@ -19,7 +26,7 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from gateway.proxy.exceptions import PathNotRoutable, UpstreamDown
-from gateway.reports.exceptions import UpstreamUnavailable
+from gateway.reports.exceptions import UpstreamCircuitOpen, UpstreamUnavailable
 from gateway.upstream import API_PREFIX, UpstreamClient
 from shared.logging import current_request_id
 
@@ -42,6 +49,9 @@ HOP_BY_HOP = frozenset(
 _NOT_FORWARDED = frozenset(
     {"host", "expect", "x-request-id", "x-forwarded-for", "forwarded", "x-real-ip"}
 )
+#: Methods the gateway may send again after a transient failure (RFC 9110 safe methods; a
+#: request with a body is never sent again, its body was streamed).
+RETRIED_METHODS = frozenset({"GET", "HEAD"})
 #: Response headers the gateway's own server and middleware set (they would appear twice).
 _NOT_RETURNED = frozenset({"date", "server", "x-request-id"})
 
@@ -84,11 +94,20 @@ def upstream_path(request: Request, *, mount: str, path: str) -> str:
 
 
 async def open_upstream(
-    client: UpstreamClient, request: Request, *, path: str, retry_after_s: int
+    client: UpstreamClient,
+    request: Request,
+    *,
+    path: str,
+    retry_after_s: int,
+    deadline_s: float,
 ) -> httpx.Response:
     """Send the caller's request to ``<upstream>/api/v1/<path>?<query>`` with its body streamed,
-    and return the upstream's answer unread. Raises UpstreamDown (503, ``Retry-After``) when
-    the service cannot be reached, UpstreamTimeout (504) when it does not answer in time."""
+    and return the upstream's answer unread. A GET or HEAD without a body is retried after a
+    transient failure; the answer must start within ``deadline_s`` seconds, retries included.
+
+    Raises UpstreamDown (503, ``Retry-After``) when the service cannot be reached
+    (``retry_after_s``) or its circuit breaker is open (the time left of its cool-down),
+    UpstreamTimeout (504) when it does not answer in time."""
     raw_headers = list(request.headers.raw)
     headers = _filtered(raw_headers, _NOT_FORWARDED)
     request_id = current_request_id()
@@ -113,8 +132,16 @@ async def open_upstream(
     # caller did not ask to be compressed (the body is relayed as raw bytes).
     if not any(k.lower() == b"accept-encoding" for k, _ in raw_headers):
         upstream_request.headers.pop("accept-encoding", None)
+    deadline = asyncio.get_running_loop().time() + deadline_s
+    retry = request.method in RETRIED_METHODS and not has_body
     try:
-        return await client.send(upstream_request)
+        return await client.send(upstream_request, deadline=deadline, retry=retry)
+    except UpstreamCircuitOpen as exc:
+        raise UpstreamDown(
+            f"The {client.name} service is unavailable; retry later.",
+            upstream=client.name,
+            retry_after_s=exc.retry_after_s,
+        ) from exc
     except UpstreamUnavailable as exc:
         raise UpstreamDown(
             f"The {client.name} service cannot be reached; retry later.",

@@ -40,8 +40,11 @@ async def read_annual_report(
     and `year`: every figure of the reconsideration, mediation and enforcement services with
     its definition and source, asked of the three services at once.
 
-    Each source is listed with its status (`ok`, `timeout`, `error`). When one fails the
-    report still answers 200, with `partial: true` and the other sources' figures.
+    Each source is listed with its status (`ok`, `timeout`, `error`) and, when it failed, a
+    `problem`. When one fails the report still answers 200, with `partial: true` and the
+    other sources' figures. The report answers within its deadline (setting
+    `report_timeout_s`, 1.5 s by default): a source that has not answered by then is a
+    `timeout`; a service whose circuit breaker is open is not asked (`error`).
 
     Needs a bearer token with `reports:read` of a county-level caller of that county (403
     otherwise); it is forwarded to the services, which check it too (a service refusing it is

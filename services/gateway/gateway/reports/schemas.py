@@ -140,7 +140,7 @@ class ReportSource(BaseModel):
         default=None,
         exclude_if=lambda v: v is None,
         description="Why the source failed, in a few words; absent when `status` is `ok`.",
-        examples=["mediation did not answer within 5.0 s"],
+        examples=["mediation did not answer within 1.5 s"],
     )
 
 

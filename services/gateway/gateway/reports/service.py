@@ -1,8 +1,10 @@
 """The annual report: ask every service for its statistics at once and combine the answers.
 
-A source that fails (cannot be reached, 5xx, invalid payload) or is slower than the report's
-budget is listed with status ``error`` or ``timeout`` and the report is ``partial``; it never
-hides the failure and never turns it into an error of the whole report (architecture.md §6).
+A source that fails (cannot be reached, 5xx, invalid payload, circuit breaker open) or has
+not answered by the report's deadline is listed with status ``error`` or ``timeout`` and a
+``problem``, and the report is ``partial``; it never hides the failure and never turns it
+into an error of the whole report (architecture.md §6, API conventions rule 20). Every call
+(a transient failure retried once) ends by the deadline, so the report answers within it.
 """
 
 from __future__ import annotations
@@ -42,13 +44,23 @@ class _Answer:
     statistics: UpstreamStatistics | None = None
 
 
+#: How long past its deadline a source is waited for at most: a safety net only, each call
+#: is cut off at the deadline itself (which also tells its circuit breaker).
+_GRACE_S = 0.25
+
+
 async def _ask(
-    client: UpstreamClient, *, region_code: str, year: int, timeout_s: float
+    client: UpstreamClient,
+    *,
+    region_code: str,
+    year: int,
+    timeout_s: float,
+    deadline: float,
 ) -> _Answer:
     problem: str
     try:
-        async with asyncio.timeout(timeout_s):
-            stats = await client.statistics(region_code, year)
+        async with asyncio.timeout_at(deadline + _GRACE_S):
+            stats = await client.statistics(region_code, year, deadline=deadline)
     except (TimeoutError, UpstreamTimeout):
         status, problem = (
             SourceStatus.timeout,
@@ -98,15 +110,23 @@ def _report_figure(figure: UpstreamFigure, source: UpstreamName) -> ReportFigure
 async def build_annual_report(
     clients: Sequence[UpstreamClient], *, region_code: str, year: int, timeout_s: float
 ) -> AnnualReport:
-    """Ask every client for its statistics concurrently, each call bounded by ``timeout_s``
-    seconds, and combine the figures (keyed as the services key them) into one report.
+    """Ask every client for its statistics concurrently, all within ``timeout_s`` seconds
+    from now (the report's deadline, retries included), and combine the figures (keyed as
+    the services key them) into one report.
 
     Raises nothing for a failed source: it is listed with its status and the report is partial.
     """
+    deadline = asyncio.get_running_loop().time() + timeout_s
     async with asyncio.TaskGroup() as group:
         tasks = [
             group.create_task(
-                _ask(client, region_code=region_code, year=year, timeout_s=timeout_s)
+                _ask(
+                    client,
+                    region_code=region_code,
+                    year=year,
+                    timeout_s=timeout_s,
+                    deadline=deadline,
+                )
             )
             for client in clients
         ]
