@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.dialects import sqlite
 
-from shared.db import Money, UTCDateTime, sqlite_url
+from shared.db import Money, UTCDateTime, create_engine, read_only, sqlite_url
 
 DIALECT = sqlite.dialect()
 
@@ -50,3 +52,51 @@ def test_sqlite_url_creates_the_data_directory(tmp_path: object) -> None:
     url = sqlite_url(data_dir, "mediation")
     assert data_dir.is_dir()
     assert url == f"sqlite+aiosqlite:///{data_dir.resolve()}/mediation.sqlite3"
+
+
+async def test_sqlite_runs_in_wal_with_a_busy_timeout_and_writers_queue(
+    tmp_path: Path,
+) -> None:
+    """Two write transactions at once: the second waits for the first (BEGIN IMMEDIATE
+    and the busy timeout) instead of failing with "database is locked" or deadlocking
+    on a read lock upgraded to a write lock; readers are not blocked by the writer."""
+    engine = create_engine(sqlite_url(tmp_path, "wal"))
+    try:
+        async with engine.begin() as conn:
+            assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+            assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 30000
+            await conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+            await conn.exec_driver_sql("INSERT INTO t VALUES (0)")
+        first_holds_lock = asyncio.Event()
+        order: list[str] = []
+
+        async def writer(name: str, hold: float) -> None:
+            async with engine.begin() as conn:
+                # Read, then write: the pattern that deadlocks with deferred BEGIN.
+                n = (await conn.exec_driver_sql("SELECT n FROM t")).scalar()
+                if name == "first":
+                    first_holds_lock.set()
+                await asyncio.sleep(hold)
+                await conn.exec_driver_sql(f"UPDATE t SET n = {n + 1}")
+                order.append(name)
+
+        async def second() -> None:
+            await first_holds_lock.wait()
+            await writer("second", 0)
+
+        async def reader() -> int:
+            await first_holds_lock.wait()
+            async with read_only(engine).connect() as conn:
+                value: int = (
+                    await conn.exec_driver_sql("SELECT n FROM t")
+                ).scalar_one()
+                order.append("reader")
+                return value
+
+        _, _, seen = await asyncio.gather(writer("first", 0.3), second(), reader())
+        assert seen == 0  # the reader saw the last committed state, at once
+        assert order == ["reader", "first", "second"]
+        async with engine.connect() as conn:
+            assert (await conn.exec_driver_sql("SELECT n FROM t")).scalar() == 2
+    finally:
+        await engine.dispose()

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from shared.testing import WriteContract
+from tests.disputes.test_router import dispute_body
 
 
 class TestDisputeWrites(WriteContract):
@@ -25,19 +26,7 @@ class TestDisputeWrites(WriteContract):
             },
         )
         assert committee.status_code == 201, committee.text
-        return {
-            "committee_id": committee.json()["id"],
-            "dispute_type": "neighbour",
-            "source": "application",
-            "mode": "on_site",
-            "summary": "宅基地边界纠纷",
-            "parties": [
-                {"kind": "person", "name": "张某"},
-                {"kind": "person", "name": "李某"},
-            ],
-            "amount_involved": "12000.50",
-            "registered_on": "2023-03-01",
-        }
+        return dispute_body(committee.json()["id"])
 
     def vary(self, body: dict[str, Any]) -> dict[str, Any]:
         return {**body, "summary": "相邻通行纠纷"}
