@@ -22,7 +22,7 @@ DATA_SERVICES := reconsideration mediation enforcement
 MEMBERS := shared $(addprefix services/,$(DATA_SERVICES) gateway)
 PYTEST_ARGS ?=
 
-.PHONY: help install run demo test test-% e2e lint fmt migrate migrations-check user client clean
+.PHONY: help install run demo test test-% e2e fuzz lint fmt migrate migrations-check user client clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9%_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test-%: install ## tests of one member, e.g. make test-mediation
 
 e2e: install ## end-to-end: four real processes, the 通城县 2023 sample through the gateway, the report checked
 	$(BIN)/pytest -q $(PYTEST_ARGS) tests/e2e
+
+fuzz: install ## schemathesis against the four services in-process (SQLite; PostgreSQL when FAZHI_TEST_POSTGRES_URL is set)
+	$(BIN)/pytest -q $(PYTEST_ARGS) tests/fuzz
 
 lint: install ## ruff format --check, ruff check, mypy
 	$(BIN)/ruff format --check .

@@ -31,7 +31,8 @@ from typing import Annotated, Any
 
 import httpx
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from shared.errors import ProblemError
@@ -254,7 +255,20 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-async def _principal(request: Request) -> Principal:
+#: Declares the bearer token in the OpenAPI document (``securitySchemes``) of every operation
+#: that needs one; :func:`_principal` reads and verifies the header itself.
+_BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    bearerFormat="JWT",
+    description="An access token of the gateway (`POST /api/v1/auth/token`).",
+)
+
+
+async def _principal(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
+) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

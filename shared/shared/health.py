@@ -13,9 +13,27 @@ from collections.abc import Awaitable, Callable, Mapping
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from shared.errors import problem_response
+from shared.errors import ProblemError, problem_response, problem_responses
 
 HealthCheck = Callable[[Request], Awaitable[None]]
+
+
+class NotReady(ProblemError):
+    """A check failed (``failing_checks`` names them); with ``Retry-After``."""
+
+    status = 503
+    type_slug = "service-unavailable"
+    title = "Service unavailable"
+
+
+_READY_SCHEMA = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ok"]},
+        "checks": {"type": "array", "items": {"type": "string"}},
+    },
+}
 
 
 def health_router(
@@ -29,7 +47,16 @@ def health_router(
         return {"status": "ok"}
 
     @router.get(
-        "/readyz", summary="Readiness: every dependency answers", response_model=None
+        "/readyz",
+        summary="Readiness: every dependency answers",
+        response_model=None,
+        responses={
+            200: {
+                "description": "Every check passed; `checks` names them.",
+                "content": {"application/json": {"schema": _READY_SCHEMA}},
+            },
+            **problem_responses(NotReady, validation=False),
+        },
     )
     async def readyz(request: Request) -> JSONResponse | dict[str, object]:
         failing: list[str] = []

@@ -1,7 +1,8 @@
 """Field types for request bodies that every service uses.
 
-- :data:`CaseDate`: a calendar date between 1949-10-01 and 2100-12-31; outside that range
-  a date is a typing error, and deadline arithmetic on it would overflow.
+- :data:`CaseDate`: a calendar date between 1949-10-01 and 2100-12-31, written as JSON text
+  (``"2023-05-01"``); outside that range a date is a typing error, and deadline arithmetic
+  on it would overflow.
 - :data:`PastDate`: a :data:`CaseDate` not after today (Asia/Shanghai): the date a step
   of a case happened.
 - :data:`Yuan`: an amount of money in yuan, a decimal string or number with at most two
@@ -16,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 EARLIEST_DATE = dt.date(1949, 10, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
@@ -36,7 +37,29 @@ def _not_in_future(value: dt.date) -> dt.date:
     return value
 
 
-CaseDate = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+def _date_text(value: Any) -> Any:
+    """A date arrives as JSON text (``"2023-05-01"``); pydantic alone would also take a
+    number as seconds since 1970 (``0`` is 1970-01-01), which the schema does not offer."""
+    if not isinstance(value, str | dt.date):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+CaseDate = Annotated[
+    dt.date,
+    BeforeValidator(_date_text),
+    Field(ge=EARLIEST_DATE, le=LATEST_DATE),
+    # The span in the OpenAPI document: JSON Schema's keywords for the bounds of a format (as
+    # ajv-formats reads them); pydantic would write its own `ge` and `le`, which no tool reads.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "formatMinimum": EARLIEST_DATE.isoformat(),
+            "formatMaximum": LATEST_DATE.isoformat(),
+        }
+    ),
+]
 PastDate = Annotated[CaseDate, AfterValidator(_not_in_future)]
 
 
@@ -64,11 +87,19 @@ def _two_decimals(value: Decimal) -> Decimal:
 Yuan = Annotated[
     Decimal,
     BeforeValidator(_parse_yuan),
-    Field(
-        ge=0,
-        le=MAX_YUAN,
-        description="Yuan, at most two decimals, as a decimal string.",
-        examples=["1200.50"],
+    Field(ge=0, le=MAX_YUAN),
+    # What the validators accept, stated for the OpenAPI document (pydantic would write an
+    # unconstrained string and its own `ge` and `le`, which no tool reads).
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _YUAN_RE.pattern},
+                {"type": "number", "minimum": 0, "maximum": float(MAX_YUAN)},
+            ],
+            "description": "Yuan, at most two decimals, as a decimal string (a JSON number "
+            "is accepted too).",
+            "examples": ["1200.50"],
+        }
     ),
     AfterValidator(_two_decimals),
 ]

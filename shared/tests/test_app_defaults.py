@@ -43,6 +43,10 @@ def make_app(*, ready: bool = True) -> FastAPI:
     async def create(body: Body) -> dict[str, int]:
         return {"amount": body.amount}
 
+    @app.get("/things")
+    async def list_things() -> list[int]:
+        return []
+
     @app.get("/things/{thing_id}")
     async def read(thing_id: int) -> dict[str, int]:
         raise ThingNotFound(f"No thing {thing_id}")
@@ -104,6 +108,15 @@ class TestProblems:
         wrong = await client.delete("/things")
         assert (wrong.status_code, wrong.headers["content-type"]) == (405, PROBLEM)
 
+    async def test_wrong_method_lists_every_method_of_the_path(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # GET and POST /things are two routes; the router alone named only the first.
+        response = await client.put("/things")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, POST"
+        assert (await client.post("/things/1")).headers["allow"] == "GET"
+
     async def test_unexpected_error_is_a_500_problem_without_internals(
         self, client: httpx.AsyncClient
     ) -> None:
@@ -138,6 +151,11 @@ class TestHealth:
         assert response.status_code == 503
         assert response.headers["retry-after"] == "5"
         assert response.json()["failing_checks"] == ["database"]
+
+    def test_readiness_documents_its_answers(self) -> None:
+        responses = make_app().openapi()["paths"]["/readyz"]["get"]["responses"]
+        assert set(responses) == {"200", "503"}
+        assert PROBLEM in responses["503"]["content"]
 
 
 class TestSettings:

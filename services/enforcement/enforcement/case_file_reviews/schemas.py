@@ -3,9 +3,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from enforcement.case_file_reviews.models import ReviewGrade
 from enforcement.schemas import RegionCode, Year
@@ -31,9 +31,28 @@ class ReviewCreate(BaseModel):
     )
     reviewed_on: CaseDate
     reviewer: str = Field(min_length=1, max_length=100)
-    total_score: Decimal = Field(
-        ge=0, le=100, decimal_places=1, description="Points out of 100, one decimal."
-    )
+    total_score: Annotated[
+        Decimal,
+        Field(
+            ge=0,
+            le=100,
+            decimal_places=1,
+            description="Points out of 100, one decimal.",
+        ),
+        # Pydantic would leave the string form unconstrained ("" is not a score).
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.1},
+                    {
+                        "type": "string",
+                        "pattern": r"^(100(\.0)?|[0-9]{1,2}(\.[0-9])?)$",
+                    },
+                ],
+                "description": "Points out of 100, one decimal.",
+            }
+        ),
+    ]
     veto: bool = Field(
         default=False,
         description="A veto item (一票否决) applies: the file fails whatever its score.",

@@ -16,7 +16,8 @@ from gateway.identity.schemas import ClientCredentials, GrantType, TokenRequest
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 #: A token request is a few short fields; anything bigger is not one.
 MAX_FORM_BYTES = 16 * 1024
-_MAX_FIELDS = 16
+#: RFC 6749 parameters of any grant, and a few to spare.
+MAX_FORM_FIELDS = 16
 
 
 def _settings(request: Request) -> Settings:
@@ -49,7 +50,7 @@ async def _form(request: Request) -> dict[str, str]:
             body.decode("utf-8"),
             keep_blank_values=True,
             strict_parsing=False,
-            max_num_fields=_MAX_FIELDS,
+            max_num_fields=MAX_FORM_FIELDS,
         )
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidRequest("The request body is not a readable form") from exc

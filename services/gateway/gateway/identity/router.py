@@ -8,6 +8,7 @@ from gateway.db import SessionDep
 from gateway.identity import service
 from gateway.identity.dependencies import (
     FORM_MEDIA_TYPE,
+    MAX_FORM_FIELDS,
     ClientAddressDep,
     KeysDep,
     SettingsDep,
@@ -29,41 +30,68 @@ from shared.errors import problem_responses
 router = APIRouter(prefix="/auth", tags=["auth"])
 well_known_router = APIRouter(tags=["auth"])
 
+#: No NUL character anywhere in the form (400 invalid_request).
+_NO_NUL = r"^[^\x00]*$"
+_VALUE = {"type": "string", "minLength": 1, "pattern": _NO_NUL}
+_SCOPE = {
+    "type": "string",
+    "pattern": _NO_NUL,
+    "description": "Space-separated permissions: a subset of what the user's roles or the "
+    "client's registration grant (default: all of it).",
+}
+
+
+def _grant(grant_type: GrantType, fields: dict[str, Any], required: list[str]) -> Any:
+    """The form of one grant type. A parameter sent empty counts as omitted (RFC 6749 §3.1),
+    so a required one has a value; parameters of other grants are ignored."""
+    return {
+        "title": f"grant_type={grant_type.value}",
+        "type": "object",
+        "required": ["grant_type", *required],
+        "properties": {
+            "grant_type": {"type": "string", "enum": [grant_type.value]},
+            **fields,
+            "scope": _SCOPE,
+        },
+        "maxProperties": MAX_FORM_FIELDS,
+        "propertyNames": {"pattern": _NO_NUL},
+        "additionalProperties": {"type": "string", "pattern": _NO_NUL},
+    }
+
+
+_CLIENT_FIELDS = {
+    "client_id": {
+        **_VALUE,
+        "description": "The client's id, unless sent with HTTP Basic.",
+    },
+    "client_secret": {
+        **_VALUE,
+        "format": "password",
+        "description": "The client's secret, unless sent with HTTP Basic.",
+    },
+}
 _TOKEN_FORM: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
             FORM_MEDIA_TYPE: {
                 "schema": {
-                    "type": "object",
-                    "required": ["grant_type"],
-                    "properties": {
-                        "grant_type": {"type": "string", "enum": list(GrantType)},
-                        "username": {"type": "string", "description": "password grant"},
-                        "password": {
-                            "type": "string",
-                            "format": "password",
-                            "description": "password grant",
-                        },
-                        "refresh_token": {
-                            "type": "string",
-                            "description": "refresh_token grant",
-                        },
-                        "client_id": {
-                            "type": "string",
-                            "description": "client_credentials grant, unless sent with HTTP Basic",
-                        },
-                        "client_secret": {
-                            "type": "string",
-                            "format": "password",
-                            "description": "client_credentials grant, unless sent with HTTP Basic",
-                        },
-                        "scope": {
-                            "type": "string",
-                            "description": "Space-separated permissions: a subset of what the "
-                            "user's roles or the client's registration grant (default: all of it).",
-                        },
-                    },
+                    "oneOf": [
+                        _grant(
+                            GrantType.password,
+                            {
+                                "username": _VALUE,
+                                "password": {**_VALUE, "format": "password"},
+                            },
+                            ["username", "password"],
+                        ),
+                        _grant(GrantType.client_credentials, _CLIENT_FIELDS, []),
+                        _grant(
+                            GrantType.refresh_token,
+                            {"refresh_token": _VALUE, **_CLIENT_FIELDS},
+                            ["refresh_token"],
+                        ),
+                    ]
                 }
             }
         },

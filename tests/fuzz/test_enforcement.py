@@ -1,0 +1,11 @@
+"""Fuzzing the enforcement service (tests/fuzz/harness.py)."""
+
+from tests.fuzz import harness
+
+TARGET = "enforcement"
+schema = harness.data_service(TARGET)
+
+
+@schema.parametrize()
+def test_operation(case: harness.OperationCase) -> None:
+    harness.call_and_validate(case)
