@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
 from shared.errors import BadRequest, FieldProblem, ProblemError
 
@@ -104,6 +104,7 @@ def _is_entity_tag(tag: str) -> bool:
 
 
 async def _if_match(
+    request: Request,
     if_match: Annotated[
         str | None,
         Header(
@@ -120,7 +121,8 @@ async def _if_match(
             "Send If-Match with the record's current ETag (from the ETag header of its "
             "last read), so that a change made meanwhile is not overwritten."
         )
-    return parse_if_match(if_match)
+    # Several If-Match lines are one list (RFC 9110 §5.3).
+    return parse_if_match(", ".join(request.headers.getlist("if-match")))
 
 
 IfMatchDep = Annotated[IfMatch, Depends(_if_match)]

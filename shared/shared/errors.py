@@ -25,6 +25,7 @@ from shared.logging import current_request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:fazhi:problem:"
+REQUEST_URN_PREFIX = "urn:fazhi:request:"
 
 logger = structlog.get_logger(__name__)
 
@@ -162,10 +163,12 @@ def problem_response(
     }
     if detail:
         body["detail"] = detail
-    if request is not None:
-        body["instance"] = request.url.path
     request_id = current_request_id()
     if request_id:
+        # The occurrence, not the path: a path may carry input (an ID number typed into
+        # a URL) that an answer must not repeat, and behind the gateway it is not the
+        # path the caller used. The request id finds the occurrence in the logs.
+        body["instance"] = REQUEST_URN_PREFIX + request_id
         body["request_id"] = request_id
     if errors:
         body["errors"] = [e.model_dump() for e in errors]
@@ -277,7 +280,7 @@ async def _http_exception_handler(request: Request, exc: Exception) -> JSONRespo
     detail = exc.detail if isinstance(exc.detail, str) else None
     headers = exc.headers
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"No resource at {request.url.path}"
+        detail = "No resource at this path"
     if exc.status_code == 405:
         # The router names only the methods of the first route at the path, while a
         # collection's GET and POST are two routes.

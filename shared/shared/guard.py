@@ -13,11 +13,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, get_args, get_origin
 
 from fastapi import Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import (
@@ -37,6 +39,15 @@ class UnsupportedMediaType(ProblemError):
     title = "Unsupported media type"
 
 
+def _shown_name(name: str) -> str:
+    """A parameter name as the answer may repeat it: only a plausible lower snake_case
+    name (at most 40 characters, no run of five digits); anything else may carry personal
+    data typed into the wrong place and is not echoed."""
+    if re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name) and not re.search(r"\d{5}", name):
+        return name
+    return "(a name that is not a parameter of this API)"
+
+
 class UnknownQueryParameter(BadRequest):
     type_slug = "unknown-query-parameter"
     title = "Unknown query parameter"
@@ -44,7 +55,7 @@ class UnknownQueryParameter(BadRequest):
     def __init__(
         self, name: str, *, declared: list[str], repeated: bool = False
     ) -> None:
-        name = name[:40]
+        name = _shown_name(name)
         if repeated:
             detail = f"Query parameter {name!r} may be given once"
         else:
@@ -188,7 +199,9 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise ContentTooLarge(detail)
+                    # An HTTPException, because FastAPI turns any other error raised
+                    # while it reads the body into a 400 "error parsing the body".
+                    raise StarletteHTTPException(status_code=413, detail=detail)
             return message
 
         await self.app(scope, limited_receive, send)

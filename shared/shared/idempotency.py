@@ -49,7 +49,7 @@ from shared.conditional import (
     etag,
 )
 from shared.db import UTCDateTime, utcnow
-from shared.errors import BadRequest, ProblemError
+from shared.errors import BadRequest, FieldProblem, ProblemError
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 #: Response headers a replay repeats.
@@ -159,6 +159,20 @@ def idempotency_dependency(
     ) -> Idempotency | None:
         if idempotency_key is None:
             return None
+        if len(request.headers.getlist("idempotency-key")) > 1:
+            repeated = BadRequest(
+                "Send one Idempotency-Key header: with several, a retry could be taken "
+                "for another request."
+            )
+            repeated.errors = [
+                FieldProblem(
+                    field="Idempotency-Key",
+                    location="header",
+                    message="given more than once",
+                    code="repeated",
+                )
+            ]
+            raise repeated
         hashed = request_hash(request.method, request.url.path, await request.body())
         actor = principal.subject
         row = await _find(session, model, actor, idempotency_key)

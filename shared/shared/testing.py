@@ -157,7 +157,7 @@ ALL_SCOPES = frozenset(
         for s in ("reconsideration", "mediation", "enforcement")
         for p in ("read", "write", "pii")
     }
-    | {"reports:read", "audit:read"}
+    | {"reports:read", "audit:read", "reconsideration:calendar"}
 )
 
 
@@ -778,6 +778,30 @@ class WriteContract:
         assert response.json()["type"] == "urn:fazhi:problem:precondition-required"
         unchanged = await client.get(created.headers["location"])
         assert unchanged.json() == created.json()
+
+    async def test_if_match_lines_make_one_list(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        created = await self._new_record(client)
+        response = await client.post(
+            f"{created.headers['location']}/events",
+            json=self.commands()[0],
+            headers=[("If-Match", '"99"'), ("If-Match", created.headers["etag"])],
+        )
+        assert response.status_code == 200, response.text
+
+    async def test_a_repeated_idempotency_key_is_400(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        body = await self.new_body(client)
+        response = await client.post(
+            self.collection,
+            json=body,
+            headers=[("Idempotency-Key", "k1"), ("Idempotency-Key", "k2")],
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+        assert await self._count(client) == []
 
     async def test_a_stale_etag_is_412_and_changes_nothing(
         self, client: httpx.AsyncClient

@@ -95,7 +95,7 @@ class TestProblems:
             "title": "Thing not found",
             "status": 404,
             "detail": "No thing 5",
-            "instance": "/things/5",
+            "instance": "urn:fazhi:request:req-12345678",
             "request_id": "req-12345678",
         }
         assert response.headers["x-request-id"] == "req-12345678"

@@ -22,7 +22,9 @@ class Settings(DataServiceSettings):
         take up to ``read_timeout_s`` between two chunks of the upstream's answer.
     max_connections, max_keepalive_connections, keepalive_expiry_s: the connection pool of each
         upstream (one client and pool per upstream, so a slow service cannot starve the
-        others); defaults 100, 20, 30 s.
+        others); defaults 100, 20, 4 s. The idle expiry stays below the services' keep-alive
+        timeout (uvicorn's default 5 s): otherwise a request may be sent on a connection
+        the service is closing, and a POST, never retried, would fail.
     report_timeout_s: the annual report's deadline in seconds (default 1.5): every service is
         asked at once, retries included, and a source that has not answered by then is
         reported as ``timeout`` and the report answers without it (``partial: true``).
@@ -84,7 +86,7 @@ class Settings(DataServiceSettings):
     pool_timeout_s: float = Field(default=5.0, gt=0)
     max_connections: int = Field(default=100, ge=1)
     max_keepalive_connections: int = Field(default=20, ge=0)
-    keepalive_expiry_s: float = Field(default=30.0, ge=0)
+    keepalive_expiry_s: float = Field(default=4.0, ge=0)
 
     report_timeout_s: float = Field(default=1.5, gt=0)
     route_deadline_s: float = Field(default=30.0, gt=0)

@@ -116,7 +116,9 @@ class TestUnknownRoutes:
         response = await client.get("/api/v1/nothing-here")
         assert response.status_code == 404
         assert response.headers["content-type"] == PROBLEM
-        assert response.json()["instance"] == "/api/v1/nothing-here"
+        body = response.json()
+        assert body["instance"] == f"urn:fazhi:request:{body['request_id']}"
+        assert "nothing-here" not in response.text
 
     async def test_unknown_service_is_404_not_routed(
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]

@@ -17,6 +17,9 @@ from shared.testing import (
     throwaway_database,
 )
 
+#: The revision before ``idempotency keys and case numbers`` (ec2e1fb8b70b).
+CASE_NUMBERS_DOWN_REVISION = "3516ece8839f"
+
 APPLICATION: dict[str, Any] = {
     "region_code": "421222",
     "received_on": "2023-03-01",
@@ -68,7 +71,8 @@ async def test_the_migration_numbers_applications_stored_before_case_numbers(
                 )
                 assert response.status_code == 201, response.text
                 ids.append(response.json()["id"])
-        downgrade(service_under_test.alembic_ini, url, "-1")
+        # Down to the revision before case numbers (not "-1": later revisions follow it).
+        downgrade(service_under_test.alembic_ini, url, CASE_NUMBERS_DOWN_REVISION)
         migrate(service_under_test.alembic_ini, url)
         async with _running(service_under_test, url) as client:
             numbers = [

@@ -33,7 +33,7 @@ class InstrumentCreate(BaseModel):
     required_actions: str = Field(
         min_length=1, max_length=8000, description="What the agency must rectify."
     )
-    issued_on: CaseDate
+    issued_on: PastDate
     due_on: CaseDate | None = Field(
         default=None, description="Rectification due date; default issued_on + 30 days."
     )

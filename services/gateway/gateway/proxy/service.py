@@ -89,7 +89,10 @@ def upstream_path(request: Request, *, mount: str, path: str) -> str:
     if rest is None:
         rest = quote(path)
     if any(unquote(segment) in (".", "..") for segment in rest.split("/")):
-        raise PathNotRoutable(f"No resource at {request.url.path}")
+        raise PathNotRoutable(
+            "No resource at this path; /api/v1/<service>/… routes to reconsideration, "
+            "mediation or enforcement"
+        )
     return rest
 
 

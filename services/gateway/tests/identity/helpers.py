@@ -51,4 +51,5 @@ async def decode(client: httpx.AsyncClient, access_token: str) -> dict[str, Any]
 
 
 def without_request_id(body: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in body.items() if k != "request_id"}
+    """The problem without what names its occurrence (request id and instance)."""
+    return {k: v for k, v in body.items() if k not in ("request_id", "instance")}

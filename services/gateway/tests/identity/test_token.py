@@ -99,7 +99,7 @@ class TestPasswordGrant:
                             for s in ALL_SERVICES
                             for p in ("pii", "read", "write")
                         ]
-                        + ["reports:read"]
+                        + ["reports:read", "reconsideration:calendar"]
                     )
                 ),
             ),
@@ -176,7 +176,6 @@ class TestPasswordGrant:
             "title": "Invalid grant",
             "status": 400,
             "detail": "The username or password is incorrect.",
-            "instance": TOKEN_URL,
             "error": "invalid_grant",
         }
 

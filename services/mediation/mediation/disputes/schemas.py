@@ -98,7 +98,7 @@ class DisputeCreate(BaseModel):
         description="County of the partner in cross-border joint mediation (边界联调).",
     )
     partner_committee: str | None = Field(default=None, max_length=200)
-    registered_on: CaseDate
+    registered_on: PastDate
 
     @model_validator(mode="after")
     def _identifiers_fit_the_kind(self) -> DisputeCreate:

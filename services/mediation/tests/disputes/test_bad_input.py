@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -138,6 +140,23 @@ class TestRequestShape:
         response = await client.post(
             "/api/v1/disputes", json=dispute_body(committee_id, summary="纠" * 600_000)
         )
+        assert_problem(response, 413)
+
+    async def test_a_streamed_body_over_the_limit_is_413(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
+        body = json.dumps(dispute_body(committee_id, summary="纠" * 600_000)).encode()
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: chunked
+            for start in range(0, len(body), 65_536):
+                yield body[start : start + 65_536]
+
+        response = await client.post(
+            "/api/v1/disputes",
+            content=chunks(),
+            headers={"content-type": "application/json"},
+        )
+        assert "content-length" not in response.request.headers
         assert_problem(response, 413)
 
     async def test_unknown_query_parameters_are_400(

@@ -59,7 +59,7 @@ class ApplicationCreate(BaseModel):
 
     region_code: RegionCode
     township_code: TownshipCode | None = None
-    received_on: CaseDate = Field(
+    received_on: PastDate = Field(
         description="Date the reconsideration office received the application."
     )
     receipt_channel: ReceiptChannel
@@ -67,7 +67,7 @@ class ApplicationCreate(BaseModel):
         default=None,
         description="The agency point (代办点) that received it; required for channel agency_point.",
     )
-    agency_point_received_on: CaseDate | None = Field(
+    agency_point_received_on: PastDate | None = Field(
         default=None,
         description="Date the agency point received it; required for channel agency_point.",
     )

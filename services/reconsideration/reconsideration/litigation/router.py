@@ -158,9 +158,13 @@ async def list_hearings(
     response_model=HearingRead,
     responses=problem_responses(LitigationCaseNotFound, HearingNotFound),
 )
-async def read_hearing(case: LitigationCaseDep, hearing_id: uuid.UUID) -> HearingRead:
+async def read_hearing(
+    case: LitigationCaseDep, hearing_id: uuid.UUID, response: Response
+) -> HearingRead:
     """One hearing of the case."""
-    return HearingRead.model_validate(service.get_hearing(case, hearing_id))
+    hearing = service.get_hearing(case, hearing_id)
+    response.headers["ETag"] = etag(hearing.version)
+    return HearingRead.model_validate(hearing)
 
 
 @router.post(

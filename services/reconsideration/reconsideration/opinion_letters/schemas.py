@@ -11,7 +11,7 @@ from reconsideration.opinion_letters.models import (
     OpinionLetterStatus,
 )
 from reconsideration.schemas import RegionCode, not_before
-from shared.types import CaseDate, PastDate
+from shared.types import PastDate
 
 
 class OpinionLetterCreate(BaseModel):
@@ -28,8 +28,8 @@ class OpinionLetterCreate(BaseModel):
     subject: str | None = Field(
         default=None, max_length=4000, description="The wrongful act or practice found."
     )
-    issued_on: CaseDate
-    received_on: CaseDate = Field(
+    issued_on: PastDate
+    received_on: PastDate = Field(
         description="Date the agency received the letter; starts the 60-day reply period."
     )
 

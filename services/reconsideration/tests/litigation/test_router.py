@@ -140,7 +140,9 @@ class TestHearings:
             hearing["head_name"],
             hearing["head_post"],
         ) == (True, "赵某", "局长")
-        assert (await client.get(first.headers["location"])).json() == hearing
+        read = await client.get(first.headers["location"])
+        assert read.json() == hearing
+        assert read.headers["etag"] == first.headers["etag"] == '"1"'
         second = await add_hearing(
             client,
             case["id"],
