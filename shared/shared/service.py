@@ -104,6 +104,29 @@ class DatabaseUnavailable(ProblemError):
     title = "Database unavailable"
 
 
+def conventions_text(max_body_bytes: int) -> str:
+    """The limits and conventions every data service states in its OpenAPI description
+    (api-conventions.md rule 18)."""
+    return f"""
+
+**Limits.** A request body is JSON of at most {max_body_bytes} bytes ({max_body_bytes / 1048576:g} MiB;
+larger: 413, also when streamed without Content-Length). Lists are paginated: `page_size`
+defaults to 50 and is cut to 200; `next_page_token` is opaque, bound to the query's filters,
+and expires. Query parameters an operation does not declare, or repeat, answer 400.
+
+**Concurrency.** Every record read, create and command answers an `ETag` (the row version).
+Commands (`POST …/{{id}}/events`) require `If-Match` with the current ETag: 428 without it,
+412 when it is not current (the answer carries the current ETag).
+
+**Retries.** Creates and commands accept `Idempotency-Key` (a random UUID, per caller): a
+retry answers the first response with `Idempotent-Replayed: true`; the same key with another
+request answers 422; while the first is still running a retry waits, then answers 409 with
+`Retry-After`. A busy database answers 503 with `Retry-After`; nothing was written.
+
+**Errors** are `application/problem+json` (RFC 9457) with a stable `type`
+(`urn:fazhi:problem:<slug>`), the `request_id`, and `errors[]` naming each bad field."""
+
+
 def create_data_service_app(
     settings: DataServiceSettings,
     *,
@@ -129,7 +152,7 @@ def create_data_service_app(
         title=title,
         version="1.0.0",
         lifespan=lifespan,
-        description=description,
+        description=description + conventions_text(settings.max_body_bytes),
     )
     app.state.settings = settings
     app.state.cursor_secret = settings.cursor_secret.get_secret_value().encode()

@@ -66,3 +66,13 @@ def test_only_operations_with_a_body_document_its_problems(
     paths = openapi["paths"]["/api/v1/things"]
     assert {"413", "415"} <= set(paths["post"]["responses"])
     assert not {"413", "415"} & set(paths["get"]["responses"])
+
+
+def test_the_description_states_the_limits_and_conventions(
+    openapi: dict[str, Any],
+) -> None:
+    description = openapi["info"]["description"]
+    assert description.startswith("t\n\n**Limits.**")
+    for fact in ("1048576 bytes", "cut to 200", "If-Match", "428", "412"):
+        assert fact in description
+    assert "Idempotency-Key" in description
