@@ -9,7 +9,8 @@ A token carries:
 
 - ``sub``: the user's or client's id; ``name``; ``typ``: ``user`` or ``client``;
 - ``scope``: space-separated permissions, ``<service>:read``, ``<service>:write``,
-  ``<service>:pii`` (see full personal data), ``audit:read``; the gateway derives them
+  ``<service>:pii`` (see full personal data), ``audit:read``, ``reconsideration:calendar``
+  (load a year of the working-day calendar); the gateway derives them
   from the user's roles (:data:`ROLE_SCOPES`) or takes them from the client's grant;
 - ``org``: the organisation it acts for: ``region_code`` (county), optionally
   ``township_code``, ``committee_id`` (mediation) or ``agency_id`` (enforcement).
@@ -57,9 +58,11 @@ _SERVICES = ("reconsideration", "mediation", "enforcement")
 
 #: Which permissions each role grants (an integration client gets the scopes of its grant).
 ROLE_SCOPES: Mapping[Role, frozenset[str]] = {
+    # reconsideration:calendar: loading a year of the working-day calendar, which moves
+    # every deadline of the county's cases (services/reconsideration deadlines).
     Role.county_admin: frozenset(
         {f"{s}:{p}" for s in _SERVICES for p in ("read", "write", "pii")}
-        | {"reports:read"}
+        | {"reports:read", "reconsideration:calendar"}
     ),
     Role.reconsideration_officer: frozenset(
         {

@@ -8,6 +8,7 @@ from reconsideration.audit.router import router as audit
 from reconsideration.collective_discussions.router import (
     router as collective_discussions,
 )
+from reconsideration.deadlines.router import router as deadlines
 from reconsideration.litigation.router import router as litigation
 from reconsideration.opinion_letters.router import router as opinion_letters
 from reconsideration.statistics.router import router as statistics
@@ -19,6 +20,7 @@ for router in (
     collective_discussions,
     opinion_letters,
     litigation,
+    deadlines,
     statistics,
     audit,
 ):

@@ -8,6 +8,7 @@ from reconsideration.applications.models import (
 from reconsideration.audit.models import AuditEvent
 from reconsideration.collective_discussions.models import CollectiveDiscussion
 from reconsideration.db import Base, CaseNumberCounter, IdempotencyRecord
+from reconsideration.deadlines.models import LoadedCalendarYear
 from reconsideration.litigation.models import Hearing, LitigationCase, LitigationEvent
 from reconsideration.opinion_letters.models import OpinionLetter, OpinionLetterEvent
 
@@ -23,6 +24,7 @@ __all__ = [
     "IdempotencyRecord",
     "LitigationCase",
     "LitigationEvent",
+    "LoadedCalendarYear",
     "OpinionLetter",
     "OpinionLetterEvent",
     "ReconsiderationApplication",

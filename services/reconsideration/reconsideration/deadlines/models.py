@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from reconsideration.db import Base
+from shared.db import RecordMixin
+
+#: The span of years a calendar may be loaded for (the span of every date the API takes,
+#: shared.types.CaseDate).
+EARLIEST_YEAR = 1949
+LATEST_YEAR = 2100
+
+
+class CalendarSource(StrEnum):
+    """Where a year's holidays and make-up working days come from."""
+
+    package = "package"
+    loaded = "loaded"
+
+
+class LawVersion(StrEnum):
+    """The version of the Administrative Reconsideration Law whose clocks apply, chosen by
+    the receipt date (domain.md §3.2)."""
+
+    #: 1999 law (in force 1999-10-01), amended 2009 and 2017, with its 2007 implementing
+    #: regulation: applications received before 2024-01-01.
+    law_1999 = "law_1999"
+    #: 2023 revision (主席令第9号), in force 2024-01-01.
+    law_2023 = "law_2023"
+
+
+class Clock(StrEnum):
+    """The statutory clocks of a reconsideration case (domain.md §3.2)."""
+
+    acceptance_review = "acceptance_review"
+    correction_request = "correction_request"
+    applicant_correction = "applicant_correction"
+    copy_to_respondent = "copy_to_respondent"
+    respondent_reply = "respondent_reply"
+    hearing_notice = "hearing_notice"
+    decision = "decision"
+    opinion_letter_reply = "opinion_letter_reply"
+
+
+class Unit(StrEnum):
+    """How a period counts: working days (weekends and statutory holidays excluded,
+    make-up working days included) or calendar days (a last day that is not a working
+    day moves to the next working day)."""
+
+    working_days = "working_days"
+    calendar_days = "calendar_days"
+
+
+class Direction(StrEnum):
+    """``after``: the period runs from the day after its start. ``before``: the period
+    ends before an event (the hearing notice is due that many days before the hearing)."""
+
+    after = "after"
+    before = "before"
+
+
+class LoadedCalendarYear(RecordMixin, Base):
+    """A year's holidays and official make-up working days (调休) as an administrator loaded
+    them from the State Council General Office's notice; it overrides the package's year.
+
+    The dates are ISO strings (``YYYY-MM-DD``), each in ``year``, sorted, without repeats."""
+
+    __tablename__ = "calendar_years"
+    __table_args__ = (
+        CheckConstraint(
+            f"year >= {EARLIEST_YEAR} AND year <= {LATEST_YEAR}", name="year_in_span"
+        ),
+    )
+
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    holidays: Mapped[list[str]] = mapped_column(JSON)
+    makeup_working_days: Mapped[list[str]] = mapped_column(JSON)
+    notice: Mapped[str | None] = mapped_column(String(200))
+    loaded_by: Mapped[str] = mapped_column(String(200))
