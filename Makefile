@@ -21,8 +21,12 @@ BIN := $(VENV)/bin
 DATA_SERVICES := reconsideration mediation enforcement
 MEMBERS := shared $(addprefix services/,$(DATA_SERVICES) gateway)
 PYTEST_ARGS ?=
+#: Where `make run`, `make migrate`, `make user` and `make client` keep the SQLite files and keys.
+DATA_DIR ?= $(CURDIR)/var
+#: The gateway's port under `make run`; the three services take the next three.
+PORT ?= 8000
 
-.PHONY: help install run demo test test-% e2e fuzz lint fmt migrate migrations-check user client clean
+.PHONY: help install run demo test test-% e2e fuzz lint fmt migrate migrations-check user client identity clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9%_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -37,8 +41,8 @@ $(VENV)/.synced: $(UV_DEP) uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(
 
 install: $(VENV)/.synced ## install every member and the dev tools into .venv (uv, Python 3.11)
 
-run: install ## migrate and start all four services on SQLite under var/ (gateway: http://127.0.0.1:8000)
-	$(BIN)/python deploy/local/stack.py run
+run: install ## migrate and start all four services on SQLite under DATA_DIR (default var/; gateway on PORT, default 8000, the services on the next three)
+	$(BIN)/python deploy/local/stack.py run --data-dir "$(DATA_DIR)" --port $(PORT)
 
 demo: install ## load the 通城县 2023 sample into a fresh stack (var/demo) and print the Markdown report
 	$(BIN)/python deploy/local/stack.py demo
@@ -69,7 +73,7 @@ fmt: install ## ruff format + ruff check --fix
 migrate: install ## alembic upgrade head for every service with a database (var/ of the repository, or <SERVICE>_DATABASE_URL)
 	@for s in $(DATA_SERVICES) gateway; do \
 	  S=$$(echo $$s | tr a-z A-Z); \
-	  d=$$(printenv $${S}_DATA_DIR || echo "$(CURDIR)/var"); \
+	  d=$$(printenv $${S}_DATA_DIR || echo "$(DATA_DIR)"); \
 	  (cd services/$$s && env $${S}_DATA_DIR="$$d" $(BIN)/alembic upgrade head) || exit 1; \
 	done
 
@@ -80,11 +84,14 @@ migrations-check: install ## upgrade head then `alembic check` on scratch SQLite
 	    && env -u $${S}_DATABASE_URL $${S}_DATA_DIR=$$tmp $(BIN)/alembic check); \
 	done
 
-user: migrate ## create a staff user: make user ARGS='--username U --name N --role R --region-code 421222' (prints the password once)
-	cd services/gateway && GATEWAY_DATA_DIR=$(CURDIR)/var $(BIN)/python -m gateway.identity.cli create-user $(ARGS)
+user: migrate ## create a staff user: make user ARGS='--username U --name N --role R --region-code 421222' (prints the password once; DATA_DIR=var/demo for the demo's stack)
+	cd services/gateway && GATEWAY_DATA_DIR="$(DATA_DIR)" $(BIN)/python -m gateway.identity.cli create-user $(ARGS)
 
 client: migrate ## register an integrating system: make client ARGS='--name N --scope mediation:read --region-code 421222'
-	cd services/gateway && GATEWAY_DATA_DIR=$(CURDIR)/var $(BIN)/python -m gateway.identity.cli create-client $(ARGS)
+	cd services/gateway && GATEWAY_DATA_DIR="$(DATA_DIR)" $(BIN)/python -m gateway.identity.cli create-client $(ARGS)
+
+identity: migrate ## any identity command: make identity ARGS='list-users' (see ARGS='--help')
+	cd services/gateway && GATEWAY_DATA_DIR="$(DATA_DIR)" $(BIN)/python -m gateway.identity.cli $(ARGS)
 
 clean: ## remove .venv, .tools, var/ and caches
 	rm -rf $(VENV) .tools var services/*/var .mypy_cache .ruff_cache

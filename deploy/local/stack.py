@@ -126,6 +126,8 @@ class Stack:
         taken = []
         for service, port in self.ports.items():
             with socket.socket() as s:
+                # As uvicorn binds: a port whose last connections linger in TIME_WAIT is free.
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     s.bind(("127.0.0.1", port))
                 except OSError:
@@ -252,13 +254,22 @@ def _run(args: argparse.Namespace) -> int:
         log_level="info",
     )
     stack.migrate()
+    taken = stack.ports_in_use()
+    if taken:
+        print(
+            f"ports already in use: {', '.join(taken)}; is another stack running? "
+            "Start on other ports with: make run PORT=9000",
+            file=sys.stderr,
+        )
+        return 1
     stack.start()
     print(f"Fazhi is up: gateway {stack.url()}/docs", flush=True)
     for service in DATA_SERVICES:
         print(f"  {service:16s} {stack.url(service)}/docs", flush=True)
     print(
         "Every call needs a token. Create the first administrator (the password is printed once):\n"
-        "  make user ARGS='--username admin --name 管理员 --role county_admin --region-code 421222'\n"
+        f"  make user DATA_DIR={stack.data_dir} "
+        "ARGS='--username admin --name 管理员 --role county_admin --region-code 421222'\n"
         f"then: curl -d grant_type=password -d username=admin -d password=... {stack.url()}/api/v1/auth/token",
         flush=True,
     )
@@ -287,14 +298,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from gateway.sample.tongcheng_2023 import load_sample, report
+    from gateway.sample.tongcheng_2023 import LOADER_SCOPES, load_sample, report
 
     data_dir = Path(args.data_dir).resolve()
     shutil.rmtree(data_dir, ignore_errors=True)
     stack = Stack(data_dir=data_dir, ports=default_ports(args.port))
     with stack.running():
+        credentials = stack.create_client(
+            "demo-loader", LOADER_SCOPES, region_code=args.region_code
+        )
         started = time.monotonic()
-        counts = asyncio.run(load_sample(stack.url()))
+        counts = asyncio.run(load_sample(stack.url(), credentials=credentials))
         print(
             f"<!-- loaded {counts} in {time.monotonic() - started:.0f} s through {stack.url()} -->",
             flush=True,
@@ -303,6 +317,7 @@ def _demo(args: argparse.Namespace) -> int:
             asyncio.run(
                 report(
                     stack.url(),
+                    credentials=credentials,
                     region_code=args.region_code,
                     year=args.year,
                     fmt="markdown",

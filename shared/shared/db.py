@@ -230,6 +230,18 @@ def database_check(alembic_ini: Path) -> Any:
     return check
 
 
+#: Words of the driver's message when the database is busy or the connection is lost.
+_TRANSIENT = ("database is locked", "database is busy", "connection", "terminat")
+
+
+def is_transient(exc: Exception) -> bool:
+    """Whether a DBAPI error is worth a retry (busy, locked, connection lost)."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    message = str(getattr(exc, "orig", exc)).lower()
+    return any(word in message for word in _TRANSIENT)
+
+
 def install_db_problem_handlers(app: Any) -> None:
     """Map database errors to problem+json instead of 500s: a stale row version to 412
     (shared.conditional), a constraint violation to 409, a busy or unreachable database
@@ -262,7 +274,10 @@ def install_db_problem_handlers(app: Any) -> None:
 
     async def unavailable(request: Any, exc: Exception) -> Any:
         # The database is busy beyond the busy timeout (SQLite "database is locked") or
-        # unreachable: nothing was written; the client may retry.
+        # its connection is gone: nothing was written; the client may retry. Any other
+        # OperationalError (a missing table, say) is a fault: the 500 path logs it.
+        if not is_transient(exc):
+            raise exc
         return problem_response(
             request,
             status=503,

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 from typing import Any, ClassVar
 
+import httpx
 import pytest
 from fastapi import APIRouter
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 
 from shared.service import DataServiceSettings, create_data_service_app
 from shared.settings import Environment
+from shared.testing import TokenIssuer
 
 
 class Settings(DataServiceSettings):
@@ -76,3 +81,45 @@ def test_the_description_states_the_limits_and_conventions(
     for fact in ("1048576 bytes", "cut to 200", "If-Match", "428", "412"):
         assert fact in description
     assert "Idempotency-Key" in description
+
+
+faults = APIRouter(prefix="/api/v1")
+
+
+@faults.get("/busy")
+async def busy() -> None:
+    raise OperationalError(
+        "UPDATE t", {}, sqlite3.OperationalError("database is locked")
+    )
+
+
+@faults.get("/broken")
+async def broken() -> None:
+    raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: t"))
+
+
+async def test_a_busy_database_is_503_and_a_missing_table_500(tmp_path: Path) -> None:
+    (tmp_path / "migrations" / "versions").mkdir(parents=True)
+    ini = tmp_path / "alembic.ini"
+    ini.write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    issuer = TokenIssuer()
+    app = create_data_service_app(
+        Settings(environment=Environment.test, jwks=json.dumps(issuer.jwks)),
+        title="t",
+        description="t",
+        api_router=faults,
+        alembic_ini=ini,
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url="http://t.test",
+        headers=issuer.headers(scopes=["things:read"]),
+    ) as client:
+        busy = await client.get("/api/v1/busy")
+        assert busy.status_code == 503
+        assert busy.headers["retry-after"] == "1"
+        assert busy.json()["type"] == "urn:fazhi:problem:database-unavailable"
+        broken = await client.get("/api/v1/broken")
+        assert broken.status_code == 500
+        assert broken.json()["type"] == "urn:fazhi:problem:internal-error"
+        assert "no such table" not in broken.text

@@ -438,3 +438,20 @@ class TestAnnualReportMarkdown:
             client, params={"region_code": "421223", "year": 2022, "format": "markdown"}
         )
         assert text.splitlines()[0] == "# 421223 2022年度法治政府建设统计"
+
+
+class TestReportQuery:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "region_code=421222&year=2023&foo=1",
+            "region_code=421222&year=2023&year=2023",
+            "region_code=421222&year=2023&format=markdown&bogus=x",
+        ],
+    )
+    async def test_undeclared_or_repeated_parameters_are_400(
+        self, client: httpx.AsyncClient, query: str
+    ) -> None:
+        response = await client.get(f"{URL}?{query}")
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == PROBLEM
