@@ -37,12 +37,18 @@ def _not_in_future(value: dt.date) -> dt.date:
     return value
 
 
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _date_text(value: Any) -> Any:
     """A date arrives as JSON text (``"2023-05-01"``); pydantic alone would also take a
     number as seconds since 1970 (``0`` is 1970-01-01), which the schema does not offer."""
-    if not isinstance(value, str | dt.date):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    return value
+    if isinstance(value, dt.date) or (
+        isinstance(value, str) and _DATE_TEXT.fullmatch(value)
+    ):
+        return value
+    # Not even "0" or "1700000000": pydantic reads digit strings as seconds since 1970.
+    raise ValueError("must be a date written YYYY-MM-DD")
 
 
 CaseDate = Annotated[

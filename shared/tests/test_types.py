@@ -19,7 +19,9 @@ class TestCaseDate:
     def test_a_date_is_written_as_text(self) -> None:
         assert Body.model_validate({"on": "2023-05-01"}).on == dt.date(2023, 5, 1)
 
-    @pytest.mark.parametrize("number", [0, 1_682_899_200, 2023.5, True])
+    @pytest.mark.parametrize(
+        "number", [0, 1_682_899_200, 2023.5, True, "0", "1682899200", "20230501"]
+    )
     def test_a_number_is_no_date(self, number: object) -> None:
         # Pydantic alone reads a number as seconds since 1970 (found by the API fuzzer).
         with pytest.raises(ValidationError, match="YYYY-MM-DD"):
