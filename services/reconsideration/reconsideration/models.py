@@ -8,13 +8,14 @@ from reconsideration.applications.models import (
 from reconsideration.audit.models import AuditEvent
 from reconsideration.collective_discussions.models import CollectiveDiscussion
 from reconsideration.db import Base, CaseNumberCounter, IdempotencyRecord
-from reconsideration.deadlines.models import LoadedCalendarYear
+from reconsideration.deadlines.models import ApplicationDeadline, LoadedCalendarYear
 from reconsideration.litigation.models import Hearing, LitigationCase, LitigationEvent
 from reconsideration.opinion_letters.models import OpinionLetter, OpinionLetterEvent
 
 __all__ = [
     "AgencyPoint",
     "AgencyPointEvent",
+    "ApplicationDeadline",
     "ApplicationEvent",
     "AuditEvent",
     "Base",

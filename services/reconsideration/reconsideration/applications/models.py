@@ -5,10 +5,21 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reconsideration.db import Base
+from reconsideration.deadlines.models import ApplicationDeadline
 from shared.db import RecordMixin
 
 
@@ -152,6 +163,8 @@ class ApplicationEventType(StrEnum):
     decide = "decide"
     terminate = "terminate"
     record_mediation_statement = "record_mediation_statement"
+    extend = "extend"
+    switch_procedure = "switch_procedure"
 
 
 class ReconsiderationApplication(RecordMixin, Base):
@@ -225,6 +238,13 @@ class ReconsiderationApplication(RecordMixin, Base):
     performance_deadline: Mapped[dt.date | None] = mapped_column(Date)
     termination_ground: Mapped[TerminationGround | None] = mapped_column(
         _enum(TerminationGround, "termination_ground")
+    )
+    #: The approved extension of the decision period (复议法 Art. 62: at most 30 days, once).
+    decision_extension_days: Mapped[int | None] = mapped_column(Integer)
+    decision_extension_approved_by: Mapped[str | None] = mapped_column(String(200))
+    #: The statutory clocks, written by reconsideration.deadlines.tracking only.
+    deadlines: Mapped[list[ApplicationDeadline]] = relationship(
+        viewonly=True, lazy="selectin", order_by=ApplicationDeadline.starts_on
     )
 
 

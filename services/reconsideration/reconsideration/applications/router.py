@@ -166,8 +166,14 @@ async def apply_application_command(
     (under_review → not_accepted), `copy_to_respondent` (accepted | deemed_accepted → in_progress),
     `suspend` with the ground / `resume` (in_progress ⇄ suspended), `decide` with the decision type
     (accepted | deemed_accepted | in_progress → decided), `terminate` with the ground (… | suspended →
-    terminated), `record_mediation_statement` (accepted | deemed_accepted | in_progress → mediated).
-    A command the current status does not allow answers 409."""
+    terminated), `record_mediation_statement` (accepted | deemed_accepted | in_progress → mediated),
+    `extend` the decision period by at most 30 days with the approver and the reason (复议法 Art. 62;
+    ordinary procedure, once, while accepted or in progress and before the period ends; status
+    unchanged), `switch_procedure` from simplified to ordinary with the approver (Art. 55; status
+    unchanged). A command the current status does not allow answers 409.
+
+    The application's statutory clocks (`deadlines`) are recomputed in the same transaction; a clock
+    whose last day needs a calendar year nobody loaded is stored `calendar_unknown`, never refused."""
     if_match.check(application)
     application = await service.apply_command(
         session, application, command=command, actor=principal

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reconsideration.applications.models import (
     ApplicantKind,
@@ -17,6 +17,8 @@ from reconsideration.applications.models import (
     SuspensionGround,
     TerminationGround,
 )
+from reconsideration.deadlines.schemas import ApplicationDeadlineRead
+from reconsideration.deadlines.tracking import CLOCK_ORDER
 from reconsideration.schemas import (
     RegionCode,
     TownshipCode,
@@ -180,9 +182,23 @@ class ApplicationRead(BaseModel):
     redo_ordered: bool | None
     performance_deadline: dt.date | None
     termination_ground: TerminationGround | None
+    decision_extension_days: int | None = Field(
+        description="The approved extension of the decision period (复议法 Art. 62)."
+    )
+    decision_extension_approved_by: str | None
+    deadlines: list[ApplicationDeadlineRead] = Field(
+        description="The statutory clocks (domain.md §3.2), in lifecycle order."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+    @field_validator("deadlines")
+    @classmethod
+    def _lifecycle_order(
+        cls, value: list[ApplicationDeadlineRead]
+    ) -> list[ApplicationDeadlineRead]:
+        return sorted(value, key=lambda d: CLOCK_ORDER[d.clock])
 
 
 class ApplicationFilters(BaseModel):
@@ -238,7 +254,10 @@ class DeemAbandoned(_Command):
 
 class Accept(_Command):
     type: Literal[ApplicationEventType.accept]
-    procedure: Procedure
+    procedure: Procedure = Field(
+        default=Procedure.ordinary,
+        description="普通程序 (default) or 简易程序 (复议法 Art. 53).",
+    )
 
 
 class DeemAccepted(_Command):
@@ -327,6 +346,29 @@ class RecordMediationStatement(_Command):
     type: Literal[ApplicationEventType.record_mediation_statement]
 
 
+class Extend(_Command):
+    """Extend the decision period (复议法(2023) Art. 62(1); 1999/2017 law Art. 31): at most
+    30 days, once, approved by the head of the reconsideration office; ordinary procedure
+    only, while the case is accepted or in progress and its period still runs."""
+
+    type: Literal[ApplicationEventType.extend]
+    days: int = Field(ge=1, le=30, description="Days added to the decision period.")
+    approved_by: str = Field(
+        min_length=1, max_length=200, description="The head who approved it."
+    )
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SwitchProcedure(_Command):
+    """Move a simplified case to the ordinary procedure (复议法(2023) Art. 55), with the
+    approval of the head of the reconsideration office."""
+
+    type: Literal[ApplicationEventType.switch_procedure]
+    procedure: Literal[Procedure.ordinary] = Procedure.ordinary
+    approved_by: str = Field(min_length=1, max_length=200)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
 ApplicationCommand = Annotated[
     StartReview
     | RequestCorrection
@@ -340,7 +382,9 @@ ApplicationCommand = Annotated[
     | Resume
     | Decide
     | Terminate
-    | RecordMediationStatement,
+    | RecordMediationStatement
+    | Extend
+    | SwitchProcedure,
     Field(discriminator="type"),
 ]
 

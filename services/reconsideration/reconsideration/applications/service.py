@@ -30,6 +30,7 @@ from reconsideration.applications.schemas import (
     Decide,
     DeemAbandoned,
     DeemAccepted,
+    Extend,
     NotAccept,
     RecordCorrection,
     RecordMediationStatement,
@@ -37,9 +38,12 @@ from reconsideration.applications.schemas import (
     Resume,
     StartReview,
     Suspend,
+    SwitchProcedure,
     Terminate,
 )
 from reconsideration.db import CaseNumberCounter
+from reconsideration.deadlines import tracking
+from reconsideration.deadlines.models import Clock
 from reconsideration.schemas import not_before, township_in_region
 from reconsideration.scope import get_in_scope, in_scope, record_org
 from shared.auth import OrgScope, Principal
@@ -68,6 +72,10 @@ ALLOWED_FROM: dict[ApplicationEventType, frozenset[ApplicationStatus]] = {
     E.terminate: frozenset({S.accepted, S.deemed_accepted, S.in_progress, S.suspended}),
     E.record_mediation_statement: frozenset(
         {S.accepted, S.deemed_accepted, S.in_progress}
+    ),
+    E.extend: frozenset({S.accepted, S.deemed_accepted, S.in_progress}),
+    E.switch_procedure: frozenset(
+        {S.accepted, S.deemed_accepted, S.in_progress, S.suspended}
     ),
 }
 
@@ -160,6 +168,7 @@ async def receive_application(
         )
     )
     await session.flush()
+    await tracking.refresh(session, application)
     return application
 
 
@@ -315,6 +324,23 @@ async def apply_command(
         case RecordMediationStatement():
             application.status = S.mediated
             application.concluded_on = on
+        case Extend(days=days, approved_by=approved_by, reason=reason):
+            _check_extension(application, command)
+            application.decision_extension_days = days
+            application.decision_extension_approved_by = approved_by
+            data = {"days": days, "approved_by": approved_by, "reason": reason}
+        case SwitchProcedure(procedure=procedure, approved_by=approved_by):
+            if application.procedure is procedure:
+                raise ApplicationTransitionNotAllowed(
+                    f"The application already follows the {procedure} procedure",
+                    current_status=str(application.status),
+                )
+            application.procedure = procedure
+            data = {
+                "procedure": str(procedure),
+                "approved_by": approved_by,
+                "reason": command.reason,
+            }
     application.status_since = on
     session.add(
         ApplicationEvent(
@@ -326,7 +352,42 @@ async def apply_command(
         )
     )
     await session.flush()
+    await tracking.refresh(session, application)
     return application
+
+
+def _check_extension(application: ReconsiderationApplication, command: Extend) -> None:
+    """Raises ApplicationTransitionNotAllowed (409) for a second extension, a simplified
+    case (no extension: switch to the ordinary procedure, Art. 55) and a decision period
+    that already ran out before ``occurred_on``."""
+
+    def refuse(detail: str) -> ApplicationTransitionNotAllowed:
+        return ApplicationTransitionNotAllowed(
+            detail, current_status=str(application.status)
+        )
+
+    if application.decision_extension_days is not None:
+        raise refuse(
+            f"The decision period was already extended by "
+            f"{application.decision_extension_days} days: only once (Art. 62)"
+        )
+    if application.procedure is not Procedure.ordinary:
+        raise refuse(
+            "The simplified procedure has no extension (Art. 62(2)): switch_procedure "
+            "to ordinary first (Art. 55)"
+        )
+    decision = next(
+        (d for d in application.deadlines if d.clock is Clock.decision), None
+    )
+    if (
+        decision is not None
+        and decision.due_on is not None
+        and command.occurred_on > decision.due_on
+    ):
+        raise refuse(
+            f"The decision period ran out on {decision.due_on}: an extension is "
+            "approved before it ends"
+        )
 
 
 async def list_events(

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Query, Request
 
 from reconsideration.deadlines.models import EARLIEST_YEAR, LATEST_YEAR
-from reconsideration.deadlines.schemas import DeadlineQuery
+from reconsideration.deadlines.schemas import DeadlineListFilters, DeadlineQuery
 from shared.auth import Principal, require
 from shared.conditional import IfMatch, parse_if_match
 from shared.errors import BadRequest, FieldProblem
@@ -71,3 +71,4 @@ OptionalIfMatchDep = Annotated[IfMatch | None, Depends(_if_match)]
 IfNoneMatchDep = Annotated[bool, Depends(_if_none_match)]
 CalendarAdminDep = Annotated[Principal, Depends(require(CALENDAR_SCOPE))]
 DeadlineQueryDep = Annotated[DeadlineQuery, Query()]
+DeadlineListFiltersDep = Annotated[DeadlineListFilters, Query()]

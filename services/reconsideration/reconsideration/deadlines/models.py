@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Integer, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reconsideration.db import Base
@@ -80,3 +92,59 @@ class LoadedCalendarYear(RecordMixin, Base):
     makeup_working_days: Mapped[list[str]] = mapped_column(JSON)
     notice: Mapped[str | None] = mapped_column(String(200))
     loaded_by: Mapped[str] = mapped_column(String(200))
+
+
+class DeadlineState(StrEnum):
+    """Where a stored clock of an application stands.
+
+    - ``open``: running; ``due_on`` is its last day;
+    - ``met``: the step it waited for happened on ``met_on`` (late when after ``due_on``);
+    - ``paused``: not running (the decision clock while the case is suspended, the
+      acceptance review while a correction is awaited); no ``due_on`` until it runs again;
+    - ``calendar_unknown``: running, but its last day needs a year of the working-day
+      calendar nobody loaded (``unknown_year``); never guessed;
+    - ``ended``: the case ended another way (abandoned, concluded before the step), so the
+      clock no longer runs."""
+
+    open = "open"
+    met = "met"
+    paused = "paused"
+    calendar_unknown = "calendar_unknown"
+    ended = "ended"
+
+    @classmethod
+    def pending(cls) -> frozenset[DeadlineState]:
+        """The states of a clock still to be met (what the office works from)."""
+        return frozenset({cls.open, cls.paused, cls.calendar_unknown})
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=40)
+
+
+class ApplicationDeadline(RecordMixin, Base):
+    """One statutory clock of one application (domain.md §3.2), recomputed with the
+    application in the same transaction whenever it is created, a command is applied, or a
+    calendar year it depends on is loaded (reconsideration.deadlines.tracking)."""
+
+    __tablename__ = "application_deadlines"
+    __table_args__ = (
+        UniqueConstraint("application_id", "clock"),
+        Index("ix_application_deadlines_state_due_on", "state", "due_on"),
+    )
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reconsideration_applications.id", ondelete="CASCADE"), index=True
+    )
+    clock: Mapped[Clock] = mapped_column(_enum(Clock, "deadline_clock"))
+    law: Mapped[LawVersion] = mapped_column(_enum(LawVersion, "deadline_law"))
+    article: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[Unit] = mapped_column(_enum(Unit, "deadline_unit"))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    suspended_days: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[DeadlineState] = mapped_column(_enum(DeadlineState, "deadline_state"))
+    met_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: The calendar year nobody loaded that ``due_on`` needs (state ``calendar_unknown``).
+    unknown_year: Mapped[int | None] = mapped_column(Integer)

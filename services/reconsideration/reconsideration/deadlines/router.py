@@ -4,9 +4,10 @@ from fastapi import APIRouter, Request, Response, status
 
 from reconsideration.audit.service import audit_change
 from reconsideration.db import SessionDep
-from reconsideration.deadlines import service
+from reconsideration.deadlines import service, tracking
 from reconsideration.deadlines.dependencies import (
     CalendarAdminDep,
+    DeadlineListFiltersDep,
     DeadlineQueryDep,
     IfNoneMatchDep,
     OptionalIfMatchDep,
@@ -24,13 +25,15 @@ from reconsideration.deadlines.models import Clock
 from reconsideration.deadlines.schemas import (
     CalendarYearLoad,
     CalendarYearRead,
+    DeadlineListItem,
     DeadlineRead,
 )
-from shared.auth import Forbidden
+from reconsideration.opinion_letters import service as opinion_letters
+from shared.auth import Forbidden, PrincipalDep
 from shared.conditional import PreconditionFailed, PreconditionRequired, etag
 from shared.errors import BadRequest, problem_responses
 from shared.idempotency import commit_response
-from shared.pagination import Page
+from shared.pagination import Page, PageParamsDep
 
 router = APIRouter()
 CALENDAR = "working-day calendar"
@@ -95,7 +98,11 @@ async def load_calendar_year(
 
     Needs `reconsideration:write` and `reconsideration:calendar` (county administrators).
     Every date must lie in `year`, appear once, and not be in both lists; a make-up working
-    day is a Saturday or a Sunday (else 422)."""
+    day is a Saturday or a Sunday (else 422).
+
+    In the same transaction, the pending deadlines of applications that depend on `year`
+    (open, paused, or `calendar_unknown` waiting for it) and the reply due days of opinion
+    letters are recomputed on the new calendar."""
     row, created = await service.load_calendar_year(
         session,
         year=year,
@@ -104,6 +111,8 @@ async def load_calendar_year(
         if_match=if_match,
         if_none_match=if_none_match,
     )
+    await tracking.refresh_for_year(session, year)
+    await opinion_letters.refresh_for_year(session, year)
     code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     audit_change(
         session,
@@ -124,6 +133,31 @@ async def load_calendar_year(
         record=row,
         status_code=code,
         location=f"/api/v1/calendar-years/{year}" if created else None,
+    )
+
+
+@router.get(
+    "/deadlines",
+    tags=["deadlines"],
+    response_model=Page[DeadlineListItem],
+    responses=problem_responses(),
+)
+async def list_deadlines(
+    filters: DeadlineListFiltersDep,
+    page: PageParamsDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> Page[DeadlineListItem]:
+    """What is due: the statutory clocks of the applications of the caller's organisation
+    (a township-scoped caller sees its township's) that are `open` and due on or before
+    `due_before` (the overdue ones included, flagged `overdue`), and every
+    `calendar_unknown` one (its due day needs a calendar year nobody loaded yet; load it
+    with `PUT /api/v1/calendar-years/{year}`). `state` lists one state instead (`paused`:
+    decision clocks of suspended cases, acceptance reviews awaiting a correction).
+    Ordered by `due_on`, then id, the clocks without a due day last; each names its
+    application and case number."""
+    return await tracking.list_deadlines(
+        session, filters=filters, page=page, org=principal.org
     )
 
 

@@ -1,20 +1,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import re
+import uuid
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+)
 
 from reconsideration.applications.models import Procedure
 from reconsideration.deadlines.models import (
     CalendarSource,
     Clock,
+    DeadlineState,
     Direction,
     LawVersion,
     Unit,
 )
-from shared.types import CaseDate
+from reconsideration.schemas import RegionCode, TownshipCode
+from shared.types import CaseDate, today
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: At most every day of a year.
 MAX_DAYS = 366
 
@@ -130,3 +142,80 @@ class DeadlineRead(BaseModel):
         description="The last day; null while a suspension stops the clock."
     )
     note: str | None = None
+
+
+class ApplicationDeadlineRead(BaseModel):
+    """One statutory clock of an application, as stored with it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    clock: Clock
+    starts_on: dt.date = Field(
+        description="The day the clock counts from (not counted)."
+    )
+    due_on: dt.date | None = Field(
+        description="The last day; null while the clock is paused or its calendar year "
+        "is unknown."
+    )
+    state: DeadlineState
+    met_on: dt.date | None = Field(
+        description="The day the step it waited for happened (state `met`)."
+    )
+    article: str = Field(examples=["复议法(2023) 第62条第1款"])
+    law: LawVersion
+    unit: Unit
+    extension_days: int = Field(description="Approved extension (decision clock).")
+    suspended_days: int = Field(
+        description="Days the decision clock stood still in ended suspensions (added)."
+    )
+    unknown_year: int | None = Field(
+        description="State `calendar_unknown`: the year to load with "
+        "`PUT /api/v1/calendar-years/{year}`."
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Open and its last day is before today (Asia/Shanghai)."
+    )
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.state is DeadlineState.open
+            and self.due_on is not None
+            and self.due_on < today()
+        )
+
+
+class DeadlineListItem(ApplicationDeadlineRead):
+    """A clock in the office's work list, with its application."""
+
+    id: uuid.UUID
+    application_id: uuid.UUID
+    case_number: str
+    region_code: str
+    township_code: str | None
+
+
+#: The states ``GET /deadlines`` lists; ``paused`` and ``calendar_unknown`` have no due day.
+ListedState = Literal["open", "calendar_unknown", "paused"]
+
+
+class DeadlineListFilters(BaseModel):
+    due_before: CaseDate = Field(
+        description="Open clocks due on or before this day (overdue ones included)."
+    )
+    clock: Clock | None = None
+    state: ListedState | None = Field(
+        default=None,
+        description="Default: `open` (due by `due_before`) and `calendar_unknown` (due "
+        "day unknown until its year is loaded).",
+    )
+    region_code: RegionCode | None = None
+    township_code: TownshipCode | None = None
+
+    @field_validator("due_before", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        # CaseDate alone would read digits ("0") as seconds since 1970.
+        if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+            raise ValueError("must be a date written YYYY-MM-DD")
+        return value

@@ -5,7 +5,7 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reconsideration.db import Base
@@ -30,7 +30,8 @@ class OpinionLetterEventType(StrEnum):
 
 class OpinionLetter(RecordMixin, Base):
     """A reconsideration opinion letter (行政复议意见书) to an agency, whose correction report is due
-    60 calendar days after the agency receives it (复议法 Art. 76)."""
+    60 calendar days after the agency receives it (复议法 Art. 76; a last day off work moves
+    to the next working day)."""
 
     __tablename__ = "opinion_letters"
     __table_args__ = (
@@ -42,7 +43,10 @@ class OpinionLetter(RecordMixin, Base):
     subject: Mapped[str | None] = mapped_column(Text)
     issued_on: Mapped[dt.date] = mapped_column(Date)
     received_on: Mapped[dt.date] = mapped_column(Date)
-    due_on: Mapped[dt.date] = mapped_column(Date)
+    #: The last day of the reply (60 days, moved off a rest day); None while it needs a
+    #: calendar year nobody loaded (``due_unknown_year``).
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_unknown_year: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[OpinionLetterStatus] = mapped_column(
         _enum(OpinionLetterStatus, "opinion_letter_status")
     )

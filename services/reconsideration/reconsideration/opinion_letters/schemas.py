@@ -4,18 +4,23 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from reconsideration.opinion_letters.models import (
     OpinionLetterEventType,
     OpinionLetterStatus,
 )
 from reconsideration.schemas import RegionCode, not_before
-from shared.types import PastDate
+from shared.types import PastDate, today
+
+ReplyState = Literal[
+    "due", "overdue", "calendar_unknown", "replied_on_time", "replied_late"
+]
 
 
 class OpinionLetterCreate(BaseModel):
-    """A letter starts ``issued``; its reply is due 60 calendar days after ``received_on``."""
+    """A letter starts ``issued``; its reply is due 60 calendar days after ``received_on``
+    (a last day off work moves to the next working day)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -50,14 +55,33 @@ class OpinionLetterRead(BaseModel):
     subject: str | None
     issued_on: dt.date
     received_on: dt.date
-    due_on: dt.date = Field(
-        description="received_on + 60 calendar days (复议法 Art. 76)."
+    due_on: dt.date | None = Field(
+        description="received_on + 60 calendar days (复议法 Art. 76), moved to the next "
+        "working day when it is a weekend or a holiday; null while it needs a calendar "
+        "year nobody loaded (`due_unknown_year`)."
+    )
+    due_unknown_year: int | None = Field(
+        description="The year to load with `PUT /api/v1/calendar-years/{year}`."
     )
     status: OpinionLetterStatus
     replied_on: dt.date | None
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="`due` (not replied, due day not passed), `overdue` (not replied, "
+        "due day before today in Asia/Shanghai), `calendar_unknown` (not replied, due day "
+        "unknown), `replied_on_time`, `replied_late`."
+    )
+    @property
+    def reply_state(self) -> ReplyState:
+        if self.replied_on is not None:
+            on_time = self.due_on is not None and self.replied_on <= self.due_on
+            return "replied_on_time" if on_time else "replied_late"
+        if self.due_on is None:
+            return "calendar_unknown"
+        return "overdue" if self.due_on < today() else "due"
 
 
 class OpinionLetterFilters(BaseModel):

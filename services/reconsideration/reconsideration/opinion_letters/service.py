@@ -3,9 +3,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reconsideration.deadlines.calendars import WorkingCalendar
+from reconsideration.deadlines.exceptions import CalendarYearUnknown
+from reconsideration.deadlines.models import Clock
+from reconsideration.deadlines.service import working_calendar
+from reconsideration.deadlines.statutes import compute_deadline
 from reconsideration.opinion_letters.exceptions import (
     OpinionLetterNotFound,
     OpinionLetterTransitionNotAllowed,
@@ -29,18 +34,50 @@ from shared.auth import OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
 from shared.query import ensure_may_act_for, filtered
 
-#: Calendar days the agency has to report its correction (复议法 Art. 76).
-REPLY_PERIOD_DAYS = 60
+
+async def set_reply_due(
+    session: AsyncSession,
+    letter: OpinionLetter,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """Set the letter's reply due day: 60 calendar days from the day after the agency's
+    receipt (复议法(2023) Art. 76; 实施条例 Art. 57 before 2024), a last day that is not a
+    working day moved to the next working day (Art. 88, 民事诉讼法 Art. 85), on the
+    service's working-day calendar. When that needs a year nobody loaded, ``due_on`` stays
+    None and ``due_unknown_year`` names the year (loading it sets the day). Raises nothing."""
+    if calendar is None:
+        calendar = await working_calendar(session)
+    try:
+        due = compute_deadline(
+            Clock.opinion_letter_reply,
+            received_on=letter.received_on,
+            starts_on=letter.received_on,
+            calendar=calendar,
+        )
+    except CalendarYearUnknown as exc:
+        letter.due_on, letter.due_unknown_year = None, exc.year
+    else:
+        letter.due_on, letter.due_unknown_year = due.due_on, None
 
 
-def reply_due_on(received_on: dt.date) -> dt.date:
-    """``received_on`` + 60 calendar days (复议法 Art. 76), counted from the day after receipt.
-
-    The rollover of a deadline that falls on a weekend or holiday to the next working day
-    (复议法 Art. 88, 民诉法 Art. 85) is not applied yet: it needs the working-day calendar
-    engine, a later issue. Until then the plain calendar date is kept.
-    """
-    return received_on + dt.timedelta(days=REPLY_PERIOD_DAYS)
+async def refresh_for_year(session: AsyncSession, year: int) -> int:
+    """Recompute the reply due day of every letter that may depend on ``year`` (one waiting
+    for it, or one whose 60 days end in or after it and start in or before it). Answers
+    how many. Raises nothing."""
+    stmt = select(OpinionLetter).where(
+        or_(
+            OpinionLetter.due_unknown_year == year,
+            (OpinionLetter.received_on <= dt.date(year, 12, 31))
+            & (OpinionLetter.due_on >= dt.date(year, 1, 1)),
+        )
+    )
+    letters = (await session.scalars(stmt)).all()
+    if letters:
+        calendar = await working_calendar(session)
+        for letter in letters:
+            await set_reply_due(session, letter, calendar)
+        await session.flush()
+    return len(letters)
 
 
 async def issue_opinion_letter(
@@ -49,11 +86,8 @@ async def issue_opinion_letter(
     """Record a letter ``issued``. Raises Forbidden (403) when the county is outside the
     actor's organisation, or the actor is township-scoped (a letter is a county-level record)."""
     ensure_may_act_for(actor.org, **record_org(payload.region_code))
-    letter = OpinionLetter(
-        **payload.model_dump(),
-        due_on=reply_due_on(payload.received_on),
-        status=OpinionLetterStatus.issued,
-    )
+    letter = OpinionLetter(**payload.model_dump(), status=OpinionLetterStatus.issued)
+    await set_reply_due(session, letter)
     session.add(letter)
     await session.flush()
     session.add(
@@ -129,7 +163,7 @@ async def apply_command(
     )
     letter.status = OpinionLetterStatus.replied
     letter.replied_on = command.occurred_on
-    on_time = command.occurred_on <= letter.due_on
+    on_time = letter.due_on is not None and command.occurred_on <= letter.due_on
     session.add(
         OpinionLetterEvent(
             opinion_letter_id=letter.id,

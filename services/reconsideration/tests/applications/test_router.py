@@ -469,7 +469,7 @@ class TestApplicationLifecycle:
         ("body", "field"),
         [
             (c("request_correction", items=[]), "request_correction.items"),
-            (c("accept"), "accept.procedure"),
+            (c("accept", procedure="fast"), "accept.procedure"),
             (c("not_accept"), "not_accept.reason"),
             (c("decide", decision_type="order_performance"), "performance_deadline"),
             (

@@ -42,12 +42,15 @@ class TestIssueOpinionLetter:
         assert created.status_code == 201
         body = created.json()
         assert created.headers["location"] == f"/api/v1/opinion-letters/{body['id']}"
-        # 2023-05-10 + 60 days: 21 days left in May, 30 in June, 9 in July.
+        # 2023-05-10 + 60 days: 21 days left in May, 30 in June, 9 in July: Sunday
+        # 2023-07-09, so the next working day.
         assert (body["status"], body["due_on"], body["replied_on"]) == (
             "issued",
-            "2023-07-09",
+            "2023-07-10",
             None,
         )
+        assert body["due_unknown_year"] is None
+        assert body["reply_state"] == "overdue"
         read = await client.get(created.headers["location"])
         assert read.status_code == 200
         assert read.json() == body
@@ -55,20 +58,20 @@ class TestIssueOpinionLetter:
     @pytest.mark.parametrize(
         ("received_on", "due_on"),
         [
-            (
-                "2023-05-09",
-                "2023-07-08",
-            ),  # a Saturday: 22 days left in May, 30 in June, 8 in July
-            (
-                "2023-08-06",
-                "2023-10-05",
-            ),  # inside the 2023 National Day holiday (Sep 29 - Oct 6)
+            # Sat 2023-07-08 (22 days left in May, 30 in June, 8 in July): Monday.
+            ("2023-05-09", "2023-07-10"),
+            # 2023-10-05, inside the National Day holiday (Sep 29 - Oct 6): the make-up
+            # working day Sat 2023-10-07.
+            ("2023-08-06", "2023-10-07"),
+            # A working day stays.
+            ("2023-05-08", "2023-07-07"),
         ],
     )
-    async def test_due_date_on_a_non_working_day_keeps_the_calendar_date(
+    async def test_a_due_date_off_work_moves_to_the_next_working_day(
         self, client: httpx.AsyncClient, received_on: str, due_on: str
     ) -> None:
-        """No rollover to the next working day until the working-day calendar engine exists."""
+        """Art. 76's 60 days are calendar days; a last day that is not a working day moves
+        to the next working day (Art. 88, 民事诉讼法 Art. 85)."""
         body = await issue(client, issued_on=received_on, received_on=received_on)
         assert body["due_on"] == due_on
 
@@ -112,6 +115,7 @@ class TestRecordReply:
             "replied",
             "2023-07-01",
         )
+        assert replied.json()["reply_state"] == "replied_on_time"
         again = await client.post(
             f"/api/v1/opinion-letters/{letter['id']}/events", json=reply("2023-07-02")
         )
@@ -173,3 +177,41 @@ class TestListOpinionLetters:
         )
         page = (await client.get("/api/v1/opinion-letters", params=params)).json()
         assert [x["id"] for x in page["items"]] == [ids[i] for i in expected]
+
+
+class TestReplyDueOnTheCalendar:
+    async def test_a_reply_on_the_moved_due_day_is_on_time_and_after_it_late(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        on_time = await issue(client)  # due Mon 2023-07-10 (Sun 07-09 moved)
+        late = await issue(client)
+        replies = {}
+        for letter, on in ((on_time, "2023-07-10"), (late, "2023-07-11")):
+            response = await client.post(
+                f"/api/v1/opinion-letters/{letter['id']}/events", json=reply(on)
+            )
+            assert response.status_code == 200
+            replies[on] = response.json()["reply_state"]
+        assert replies == {
+            "2023-07-10": "replied_on_time",
+            "2023-07-11": "replied_late",
+        }
+
+    async def test_a_due_day_in_an_unknown_year_waits_for_its_calendar(
+        self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from reconsideration.deadlines import calendars
+
+        years = tuple(y for y in calendars.package_years() if y.year < 2027)
+        monkeypatch.setattr(calendars, "package_years", lambda: years)
+        letter = await issue(client, issued_on="2026-11-20", received_on="2026-11-23")
+        assert (letter["due_on"], letter["due_unknown_year"]) == (None, 2027)
+        assert letter["reply_state"] == "calendar_unknown"
+        loaded = await client.put(
+            "/api/v1/calendar-years/2027",
+            json={"holidays": ["2027-01-01", "2027-01-22"]},
+        )
+        assert loaded.status_code == 201, loaded.text
+        read = (await client.get(f"/api/v1/opinion-letters/{letter['id']}")).json()
+        # 2026-11-23 + 60 days: Fri 2027-01-22, a holiday in the loaded test year.
+        assert (read["due_on"], read["due_unknown_year"]) == ("2027-01-25", None)
