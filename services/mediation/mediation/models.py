@@ -1,7 +1,7 @@
 """Every table of the mediation service, so that ``Base.metadata`` is complete."""
 
 from mediation.audit.models import AuditEvent
-from mediation.committees.models import MediationCommittee
+from mediation.committees.models import CommitteeMember, MediationCommittee
 from mediation.db import Base, CaseNumberCounter, IdempotencyRecord
 from mediation.disputes.models import Dispute, DisputeEvent, DisputeParty
 from mediation.mediators.models import Mediator
@@ -11,6 +11,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CaseNumberCounter",
+    "CommitteeMember",
     "Dispute",
     "DisputeEvent",
     "DisputeParty",

@@ -6,11 +6,20 @@ from mediation.audit.service import audit_change
 from mediation.committees import service
 from mediation.committees.dependencies import CommitteeDep, CommitteeFiltersDep
 from mediation.committees.exceptions import CommitteeNotFound
-from mediation.committees.schemas import CommitteeCreate, CommitteeRead
+from mediation.committees.schemas import (
+    CommitteeComposition,
+    CommitteeCreate,
+    CommitteeRead,
+)
 from mediation.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
-from shared.conditional import etag
-from shared.errors import problem_responses
+from shared.conditional import (
+    IfMatchDep,
+    PreconditionFailed,
+    PreconditionRequired,
+    etag,
+)
+from shared.errors import BadRequest, problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
@@ -30,8 +39,11 @@ async def create_committee(
     principal: PrincipalDep,
     request: Request,
 ) -> Response:
-    """Register a people's mediation committee (人民调解委员会). A committee outside the
-    caller's organisation answers 403."""
+    """Register a people's mediation committee (人民调解委员会), optionally with its members
+    and term. A committee outside the caller's organisation answers 403. A village or
+    residents' committee that breaks the law's rules on its composition (3 to 9 members,
+    one chair, a woman among them, a 3-year term; 人民调解法 Art. 8–9) is registered and
+    shows `warnings`."""
     committee = await service.create_committee(
         session, payload=payload, org=principal.org
     )
@@ -48,7 +60,7 @@ async def create_committee(
     )
     return await commit_response(
         session,
-        lambda: CommitteeRead.model_validate(committee),
+        lambda: service.committee_read(committee),
         record=committee,
         status_code=status.HTTP_201_CREATED,
         location=f"/api/v1/committees/{committee.id}",
@@ -79,6 +91,43 @@ async def read_committee(
     response: Response,
     committee: CommitteeDep,
 ) -> CommitteeRead:
-    """One committee."""
+    """One committee with its members, term and `warnings` (rules of the law its
+    composition breaks, as of today)."""
     response.headers["ETag"] = etag(committee.version)
-    return CommitteeRead.model_validate(committee)
+    return service.committee_read(committee)
+
+
+@router.put(
+    "/{committee_id}/members",
+    response_model=CommitteeRead,
+    responses=problem_responses(
+        CommitteeNotFound, BadRequest, PreconditionFailed, PreconditionRequired
+    ),
+)
+async def replace_committee_members(
+    committee: CommitteeDep,
+    if_match: IfMatchDep,
+    payload: CommitteeComposition,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+) -> Response:
+    """Record the committee's members and term (after an election or a change), replacing
+    the previous ones. `If-Match` with the committee's ETag is required. A composition
+    that breaks the law's rules is recorded and shows `warnings`."""
+    if_match.check(committee)
+    committee = await service.replace_composition(session, committee, payload=payload)
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="replace_members",
+        resource_type="committee",
+        resource_id=committee.id,
+        region_code=committee.region_code,
+        changes=payload.model_dump(mode="json"),
+        status=status.HTTP_200_OK,
+    )
+    return await commit_response(
+        session, lambda: service.committee_read(committee), record=committee
+    )

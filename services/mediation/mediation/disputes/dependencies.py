@@ -7,7 +7,7 @@ from fastapi import Depends, Query
 
 from mediation.db import SessionDep
 from mediation.disputes.models import Dispute
-from mediation.disputes.schemas import DisputeFilters
+from mediation.disputes.schemas import DisputeFilters, DueFilters
 from mediation.disputes.service import get_dispute
 from shared.auth import PrincipalDep
 
@@ -20,3 +20,4 @@ async def _dispute(
 
 DisputeDep = Annotated[Dispute, Depends(_dispute)]
 DisputeFiltersDep = Annotated[DisputeFilters, Query()]
+DueFiltersDep = Annotated[DueFilters, Query()]

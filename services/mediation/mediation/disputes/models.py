@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.db import Base
@@ -73,6 +73,30 @@ class AgreementForm(StrEnum):
     oral = "oral"
 
 
+class EscalationRisk(StrEnum):
+    """Risks a mediator must report (人民调解法 Art. 25; the MoJ reports count cases where
+    each was prevented, mission-notes §2.7)."""
+
+    criminal = "criminal"  # 民转刑: the dispute may turn into a criminal case
+    group_petition = "group_petition"  # 群体性上访
+
+
+class JudicialConfirmationStatus(StrEnum):
+    """司法确认 of the agreement (人民调解法 Art. 33; 民诉法 Art. 205–206)."""
+
+    applied = "applied"
+    confirmed = "confirmed"
+    refused = "refused"
+
+
+class DeadlineKind(StrEnum):
+    """The deadlines a dispute shows and the list of what is due names."""
+
+    time_limit = "time_limit"
+    judicial_confirmation = "judicial_confirmation"
+    performance = "performance"
+
+
 class PartyKind(StrEnum):
     person = "person"
     organisation = "organisation"
@@ -83,6 +107,12 @@ class DisputeEventType(StrEnum):
     start_mediation = "start_mediation"
     resolve = "resolve"
     fail = "fail"
+    flag_escalation_risk = "flag_escalation_risk"
+    clear_escalation_risk = "clear_escalation_risk"
+    follow_up = "follow_up"
+    apply_for_confirmation = "apply_for_confirmation"
+    confirm_agreement = "confirm_agreement"
+    refuse_confirmation = "refuse_confirmation"
 
 
 class Dispute(RecordMixin, Base):
@@ -122,6 +152,29 @@ class Dispute(RecordMixin, Base):
     )
     agreement_terms: Mapped[str | None] = mapped_column(Text)
     performance_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    agreement_effective_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Stored (not only computed) so that the list of what is due can filter on it.
+    judicial_confirmation_window_ends_on: Mapped[dt.date | None] = mapped_column(
+        Date, index=True
+    )
+    judicial_confirmation_status: Mapped[JudicialConfirmationStatus | None] = (
+        mapped_column(_enum(JudicialConfirmationStatus, "judicial_confirmation_status"))
+    )
+    judicial_confirmation_court: Mapped[str | None] = mapped_column(String(200))
+    judicial_confirmation_applied_on: Mapped[dt.date | None] = mapped_column(Date)
+    judicial_confirmation_decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    judicial_confirmation_refusal_reason: Mapped[str | None] = mapped_column(Text)
+    #: The latest performance follow-up (回访); every visit is in the dispute's events.
+    followed_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    agreement_performed: Mapped[bool | None] = mapped_column(Boolean)
+    escalation_risk_flagged_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    risk_of_crime: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    risk_of_group_petition: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    escalation_risk_reason: Mapped[str | None] = mapped_column(Text)
 
     parties: Mapped[list[DisputeParty]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="DisputeParty.position"

@@ -6,13 +6,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mediation.audit.service import audit_change, audit_personal_data_read
 from mediation.db import IdempotencyDep, SessionDep
 from mediation.disputes import service
-from mediation.disputes.dependencies import DisputeDep, DisputeFiltersDep
-from mediation.disputes.exceptions import DisputeNotFound, DisputeTransitionNotAllowed
+from mediation.disputes.dependencies import (
+    DisputeDep,
+    DisputeFiltersDep,
+    DueFiltersDep,
+)
+from mediation.disputes.exceptions import (
+    DisputeNotFound,
+    DisputeTransitionNotAllowed,
+    JudicialConfirmationWindowClosed,
+)
 from mediation.disputes.schemas import (
     DisputeCommand,
     DisputeCreate,
     DisputeEventRead,
     DisputeRead,
+    DueDisputeRead,
 )
 from shared.auth import Forbidden, Principal, PrincipalDep
 from shared.conditional import IfMatchDep, etag
@@ -130,7 +139,8 @@ async def list_disputes(
     cipher: CipherDep,
 ) -> Page[DisputeRead]:
     """Disputes ordered by creation, filtered by region, township, committee, status, type,
-    mode, year registered and a party's ID number (within the caller's organisation)."""
+    mode, year registered, a party's ID number and the watch list (`watch_list=true`:
+    disputes flagged with an escalation risk), within the caller's organisation."""
     result = await service.list_disputes(
         session,
         filters=filters,
@@ -141,6 +151,24 @@ async def list_disputes(
     )
     await _audit_full_reads(session, principal, request, result.items)
     return result
+
+
+@router.get("/due", response_model=Page[DueDisputeRead], responses=problem_responses())
+async def list_due_disputes(
+    session: SessionDep,
+    principal: PrincipalDep,
+    filters: DueFiltersDep,
+    page: PageParamsDep,
+) -> Page[DueDisputeRead]:
+    """What is due before `due_before` (default: 7 days after `as_of`, which defaults to
+    today), within the caller's organisation, ordered by creation: open disputes whose time
+    limit ends before it (overdue ones included); resolved disputes whose
+    judicial-confirmation window, not applied for, is still open and closes before it; and
+    agreements whose performance due date is before it with no follow-up finding them
+    performed. Each item lists only its due deadlines."""
+    return await service.list_due(
+        session, filters=filters, page=page, org=principal.org
+    )
 
 
 @router.get(
@@ -168,7 +196,10 @@ async def read_dispute(
     "/{dispute_id}/events",
     response_model=DisputeRead,
     responses=problem_responses(
-        DisputeNotFound, DisputeTransitionNotAllowed, *COMMAND_PROBLEMS
+        DisputeNotFound,
+        DisputeTransitionNotAllowed,
+        JudicialConfirmationWindowClosed,
+        *COMMAND_PROBLEMS,
     ),
 )
 async def apply_dispute_command(
@@ -181,9 +212,18 @@ async def apply_dispute_command(
     request: Request,
     cipher: CipherDep,
 ) -> Response:
-    """Apply a lifecycle command: `start_mediation` (registered → mediating), `resolve` with the
-    agreement (mediating → resolved) or `fail` with the reason (mediating → failed).
-    A command the current status does not allow answers 409."""
+    """Apply a command:
+    - `start_mediation` (registered → mediating), `resolve` with the agreement (mediating →
+      resolved; it opens the 30-day judicial-confirmation window from the agreement's
+      `effective_on`), `fail` with the reason (mediating → failed);
+    - `flag_escalation_risk` (risk of a criminal case or a group petition, with the reason:
+      the dispute goes on the watch list) and `clear_escalation_risk`, in any status;
+    - on a resolved dispute: `follow_up` (a performance visit, 回访: its date and whether the
+      agreement was performed; repeatable), `apply_for_confirmation` (司法确认, once, within
+      the window: later answers 422 `judicial-confirmation-window-closed`), then
+      `confirm_agreement` or `refuse_confirmation`.
+
+    A command the status, the flag or the judicial confirmation does not allow answers 409."""
     if_match.check(dispute)
     dispute = await service.apply_command(
         session, dispute, command=command, actor=principal

@@ -9,14 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mediation.disputes.models import (
     AgreementForm,
+    DeadlineKind,
     DisputeEventType,
     DisputeSource,
     DisputeStatus,
     DisputeType,
+    EscalationRisk,
+    JudicialConfirmationStatus,
     MediationMode,
     PartyKind,
 )
-from mediation.schemas import RegionCode, TownshipCode
+from mediation.schemas import QueryDate, RegionCode, TownshipCode
 from shared.errors import InvalidInput
 from shared.personal_data import (
     CreditCode,
@@ -26,6 +29,28 @@ from shared.personal_data import (
     mask_phone,
 )
 from shared.types import CaseDate, PastDate, Yuan
+
+
+class DeadlineRead(BaseModel):
+    """One deadline of a dispute, as of a day (today, Beijing time, unless the list was
+    asked ``as_of`` another day)."""
+
+    kind: DeadlineKind = Field(
+        description="`time_limit`: the dispute's mediation time limit (concluded = done); "
+        "`judicial_confirmation`: the 30 days from the agreement taking effect within which "
+        "the parties may apply to a court (an application = done); `performance`: the "
+        "agreement's performance due date (a follow-up finding it performed = done)."
+    )
+    due_on: dt.date = Field(description="The last day.")
+    done_on: dt.date | None
+    overdue: bool = Field(
+        description="Not done and the last day has passed. For `judicial_confirmation`: "
+        "the window closed without an application (applying is the parties' choice)."
+    )
+    days_left: int | None = Field(
+        description="Days from the as-of day to the last day (negative when overdue); "
+        "null once done."
+    )
 
 
 class PartyCreate(BaseModel):
@@ -167,9 +192,67 @@ class DisputeRead(BaseModel):
     agreement_form: AgreementForm | None
     agreement_terms: str | None
     performance_due_on: dt.date | None
+    agreement_effective_on: dt.date | None = Field(
+        description="The day the agreement took effect (an oral one on the day it was reached)."
+    )
+    judicial_confirmation_window_ends_on: dt.date | None = Field(
+        description="Last day to apply for judicial confirmation: agreement_effective_on + 30 "
+        "calendar days (人民调解法 Art. 33)."
+    )
+    judicial_confirmation_status: JudicialConfirmationStatus | None
+    judicial_confirmation_court: str | None
+    judicial_confirmation_applied_on: dt.date | None
+    judicial_confirmation_decided_on: dt.date | None
+    judicial_confirmation_refusal_reason: str | None
+    followed_up_on: dt.date | None = Field(
+        description="Date of the latest performance follow-up (回访)."
+    )
+    agreement_performed: bool | None = Field(
+        description="Whether the latest follow-up found the agreement performed."
+    )
+    on_watch_list: bool = Field(
+        description="Flagged with an escalation risk and not cleared."
+    )
+    escalation_risks: list[EscalationRisk]
+    escalation_risk_flagged_on: dt.date | None
+    escalation_risk_reason: str | None
+    deadlines: list[DeadlineRead] = Field(
+        description="The time limit, and once resolved the judicial-confirmation window and "
+        "the performance due date (if any), as of today."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+
+
+class DueDisputeRead(BaseModel):
+    """A dispute with the deadlines that make it due."""
+
+    id: uuid.UUID
+    case_number: str
+    region_code: str
+    township_code: str | None
+    committee_id: uuid.UUID
+    dispute_type: DisputeType
+    status: DisputeStatus
+    on_watch_list: bool
+    deadlines: list[DeadlineRead] = Field(
+        description="Only the deadlines that are due: open and last day before `due_before`."
+    )
+
+
+class DueFilters(BaseModel):
+    due_before: QueryDate | None = Field(
+        default=None,
+        description="Deadlines whose last day is before this day (default: as_of + 7 days).",
+    )
+    as_of: QueryDate | None = Field(
+        default=None,
+        description="The day deadlines are judged on (default today, Beijing time).",
+    )
+    kind: DeadlineKind | None = None
+    township_code: TownshipCode | None = None
+    committee_id: uuid.UUID | None = None
 
 
 class DisputeFilters(BaseModel):
@@ -184,6 +267,11 @@ class DisputeFilters(BaseModel):
     )
     party_id_number: ResidentIdNumber | None = Field(
         default=None, description="A party's resident ID number (found by its hash)."
+    )
+    watch_list: bool | None = Field(
+        default=None,
+        description="true: only disputes flagged with an escalation risk (the watch list); "
+        "false: only those not flagged.",
     )
 
 
@@ -200,6 +288,13 @@ class AgreementCreate(BaseModel):
     form: AgreementForm
     terms: str = Field(min_length=1, max_length=8000)
     performance_due_on: CaseDate | None = None
+    effective_on: PastDate | None = Field(
+        default=None,
+        description="The day the agreement took effect: a written one once signed and sealed "
+        "(not before it was reached), an oral one on the day it was reached (人民调解法 "
+        "Art. 29–30). Default: the resolve date. The judicial-confirmation window counts "
+        "from it.",
+    )
 
 
 class Resolve(BaseModel):
@@ -220,7 +315,88 @@ class Fail(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-DisputeCommand = Annotated[StartMediation | Resolve | Fail, Field(discriminator="type")]
+class FlagEscalationRisk(BaseModel):
+    """The dispute risks turning criminal (民转刑) or into a group petition (群体性上访):
+    it goes on the watch list (人民调解法 Art. 25)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[DisputeEventType.flag_escalation_risk]
+    occurred_on: PastDate
+    risks: list[EscalationRisk] = Field(min_length=1, max_length=2)
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> FlagEscalationRisk:
+        if len(set(self.risks)) != len(self.risks):
+            raise InvalidInput(
+                "risks lists a risk twice", field="risks", code="duplicate"
+            )
+        return self
+
+
+class ClearEscalationRisk(BaseModel):
+    """The risk has passed: the dispute leaves the watch list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[DisputeEventType.clear_escalation_risk]
+    occurred_on: PastDate
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class FollowUp(BaseModel):
+    """A performance follow-up visit (回访, 人民调解法 Art. 31) on ``occurred_on``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[DisputeEventType.follow_up]
+    occurred_on: PastDate
+    performed: bool = Field(description="Whether the agreement has been performed.")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ApplyForConfirmation(BaseModel):
+    """The parties jointly applied to a court for judicial confirmation (司法确认)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[DisputeEventType.apply_for_confirmation]
+    occurred_on: PastDate
+    court: str | None = Field(default=None, max_length=200)
+
+
+class ConfirmAgreement(BaseModel):
+    """The court confirmed the agreement: it is enforceable."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[DisputeEventType.confirm_agreement]
+    occurred_on: PastDate
+
+
+class RefuseConfirmation(BaseModel):
+    """The court refused to confirm the agreement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[DisputeEventType.refuse_confirmation]
+    occurred_on: PastDate
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+DisputeCommand = Annotated[
+    StartMediation
+    | Resolve
+    | Fail
+    | FlagEscalationRisk
+    | ClearEscalationRisk
+    | FollowUp
+    | ApplyForConfirmation
+    | ConfirmAgreement
+    | RefuseConfirmation,
+    Field(discriminator="type"),
+]
 
 
 class DisputeEventRead(BaseModel):

@@ -4,29 +4,46 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from mediation.committees.service import find_committee
 from mediation.db import CaseNumberCounter
-from mediation.disputes.exceptions import DisputeNotFound, DisputeTransitionNotAllowed
+from mediation.disputes.exceptions import (
+    DisputeNotFound,
+    DisputeTransitionNotAllowed,
+    JudicialConfirmationWindowClosed,
+)
 from mediation.disputes.models import (
+    AgreementForm,
+    DeadlineKind,
     Dispute,
     DisputeEvent,
     DisputeEventType,
     DisputeParty,
     DisputeStatus,
+    EscalationRisk,
+    JudicialConfirmationStatus,
 )
 from mediation.disputes.schemas import (
+    ApplyForConfirmation,
+    ClearEscalationRisk,
+    ConfirmAgreement,
+    DeadlineRead,
     DisputeCommand,
     DisputeCreate,
     DisputeEventRead,
     DisputeFilters,
     DisputeRead,
+    DueDisputeRead,
+    DueFilters,
     Fail,
+    FlagEscalationRisk,
+    FollowUp,
     PartyCreate,
     PartyRead,
+    RefuseConfirmation,
     Resolve,
     StartMediation,
 )
@@ -37,6 +54,7 @@ from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
 from shared.personal_data import PersonalDataCipher, mask_id_number, mask_phone
 from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
+from shared.types import today
 
 #: A party's personal data, stored encrypted and hashed.
 PERSONAL_FIELDS = ("id_number", "credit_code", "phone")
@@ -50,11 +68,35 @@ MASKS: dict[str, Callable[[str], str]] = {
 #: The word of a dispute's case number (通人调〔2023〕12号).
 CASE_NUMBER_WORD = "人调"
 
-#: Which status each command requires (domain.md §4).
+#: Calendar days after the agreement takes effect within which the parties may apply for
+#: judicial confirmation (人民调解法 Art. 33, 民诉法 Art. 205). The first day is not counted
+#: (民法典 Art. 201). Not applied: 民诉法 Art. 85's rollover of a last day that falls on a
+#: holiday (this service has no holiday calendar; see the reconsideration service's).
+JUDICIAL_CONFIRMATION_DAYS = 30
+
+#: Days ahead the list of what is due looks by default.
+DUE_HORIZON_DAYS = 7
+
+#: Which status each command requires (domain.md §4). Flagging and clearing an escalation
+#: risk do not depend on the status (a failed mediation may be the riskiest); they depend
+#: on the flag (:func:`_check_substate`).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
     DisputeEventType.start_mediation: frozenset({DisputeStatus.registered}),
     DisputeEventType.resolve: frozenset({DisputeStatus.mediating}),
     DisputeEventType.fail: frozenset({DisputeStatus.mediating}),
+    DisputeEventType.flag_escalation_risk: frozenset(DisputeStatus),
+    DisputeEventType.clear_escalation_risk: frozenset(DisputeStatus),
+    DisputeEventType.follow_up: frozenset({DisputeStatus.resolved}),
+    DisputeEventType.apply_for_confirmation: frozenset({DisputeStatus.resolved}),
+    DisputeEventType.confirm_agreement: frozenset({DisputeStatus.resolved}),
+    DisputeEventType.refuse_confirmation: frozenset({DisputeStatus.resolved}),
+}
+
+#: The judicial-confirmation status each confirmation command requires (None: not applied).
+CONFIRMATION_FROM: dict[DisputeEventType, JudicialConfirmationStatus | None] = {
+    DisputeEventType.apply_for_confirmation: None,
+    DisputeEventType.confirm_agreement: JudicialConfirmationStatus.applied,
+    DisputeEventType.refuse_confirmation: JudicialConfirmationStatus.applied,
 }
 
 
@@ -151,10 +193,82 @@ def party_read(
     return PartyRead(kind=party.kind, name=party.name, **values)
 
 
+def escalation_risks(dispute: Dispute) -> list[EscalationRisk]:
+    risks = []
+    if dispute.risk_of_crime:
+        risks.append(EscalationRisk.criminal)
+    if dispute.risk_of_group_petition:
+        risks.append(EscalationRisk.group_petition)
+    return risks
+
+
+def _deadline(
+    kind: DeadlineKind, due_on: dt.date, done_on: dt.date | None, as_of: dt.date
+) -> DeadlineRead:
+    return DeadlineRead(
+        kind=kind,
+        due_on=due_on,
+        done_on=done_on,
+        overdue=done_on is None and as_of > due_on,
+        days_left=None if done_on is not None else (due_on - as_of).days,
+    )
+
+
+def deadlines(dispute: Dispute, *, as_of: dt.date) -> list[DeadlineRead]:
+    """The dispute's time limit (done when concluded); once resolved, the
+    judicial-confirmation window (done when applied for) and the performance due date,
+    if the agreement set one (done when a follow-up found it performed)."""
+    out = [
+        _deadline(
+            DeadlineKind.time_limit,
+            dispute.time_limit_due_on,
+            dispute.concluded_on,
+            as_of,
+        )
+    ]
+    if dispute.judicial_confirmation_window_ends_on is not None:
+        out.append(
+            _deadline(
+                DeadlineKind.judicial_confirmation,
+                dispute.judicial_confirmation_window_ends_on,
+                dispute.judicial_confirmation_applied_on,
+                as_of,
+            )
+        )
+    if dispute.performance_due_on is not None:
+        out.append(
+            _deadline(
+                DeadlineKind.performance,
+                dispute.performance_due_on,
+                dispute.followed_up_on if dispute.agreement_performed else None,
+                as_of,
+            )
+        )
+    return out
+
+
 def dispute_read(
-    dispute: Dispute, *, cipher: PersonalDataCipher, full: bool
+    dispute: Dispute,
+    *,
+    cipher: PersonalDataCipher,
+    full: bool,
+    as_of: dt.date | None = None,
 ) -> DisputeRead:
-    read = DisputeRead.model_validate(dispute)
+    """The dispute as the caller may see it, its deadlines judged ``as_of`` (default today)."""
+    as_of = as_of or today()
+    read = DisputeRead.model_validate(
+        {
+            **{
+                name: getattr(dispute, name)
+                for name in DisputeRead.model_fields
+                if hasattr(dispute, name) and name != "parties"
+            },
+            "parties": [],
+            "on_watch_list": dispute.escalation_risk_flagged_on is not None,
+            "escalation_risks": escalation_risks(dispute),
+            "deadlines": deadlines(dispute, as_of=as_of),
+        }
+    )
     read.parties = [party_read(p, cipher=cipher, full=full) for p in dispute.parties]
     return read
 
@@ -194,10 +308,16 @@ async def list_disputes(
     cipher: PersonalDataCipher,
     full: bool,
 ) -> Page[DisputeRead]:
-    """``party_id_number`` finds disputes through the parties' keyed hash."""
+    """``party_id_number`` finds disputes through the parties' keyed hash; ``watch_list``
+    keeps the disputes flagged (or, false, not flagged) with an escalation risk."""
     stmt = select(Dispute).options(selectinload(Dispute.parties))
-    columns = filters.model_copy(update={"party_id_number": None})
+    columns = filters.model_copy(update={"party_id_number": None, "watch_list": None})
     stmt = filtered(stmt, Dispute, columns, year_column=Dispute.registered_on)
+    if filters.watch_list is not None:
+        flagged = Dispute.escalation_risk_flagged_on
+        stmt = stmt.where(
+            flagged.is_not(None) if filters.watch_list else flagged.is_(None)
+        )
     if filters.party_id_number is not None:
         stmt = stmt.where(
             Dispute.id.in_(
@@ -217,8 +337,116 @@ async def list_disputes(
     )
 
 
-def _last_date(dispute: Dispute) -> dt.date:
-    return dispute.mediation_started_on or dispute.registered_on
+def _not_before(occurred_on: dt.date, earliest: dt.date, what: str) -> None:
+    if occurred_on < earliest:
+        raise InvalidInput(
+            f"occurred_on is before {what} ({earliest})",
+            field="occurred_on",
+            code="too_early",
+        )
+
+
+def _refuse(dispute: Dispute, detail: str) -> DisputeTransitionNotAllowed:
+    """The 409 naming the dispute's current status, watch-list flag and judicial
+    confirmation (when there is one)."""
+    extensions: dict[str, object] = {
+        "current_status": str(dispute.status),
+        "on_watch_list": dispute.escalation_risk_flagged_on is not None,
+    }
+    if dispute.judicial_confirmation_status is not None:
+        extensions["judicial_confirmation_status"] = str(
+            dispute.judicial_confirmation_status
+        )
+    return DisputeTransitionNotAllowed(detail, **extensions)
+
+
+def _check_substate(dispute: Dispute, command: DisputeCommand) -> None:
+    """Raise DisputeTransitionNotAllowed when the escalation flag or the judicial
+    confirmation does not allow ``command``."""
+    flagged = dispute.escalation_risk_flagged_on is not None
+    if isinstance(command, FlagEscalationRisk) and flagged:
+        raise _refuse(
+            dispute,
+            "The dispute is already flagged with an escalation risk; clear the flag "
+            "before flagging it anew",
+        )
+    if isinstance(command, ClearEscalationRisk) and not flagged:
+        raise _refuse(dispute, "The dispute is not flagged with an escalation risk")
+    if command.type in CONFIRMATION_FROM:
+        wanted = CONFIRMATION_FROM[command.type]
+        current = dispute.judicial_confirmation_status
+        if current != wanted:
+            need = (
+                "no application for judicial confirmation yet"
+                if wanted is None
+                else f"judicial confirmation {wanted}"
+            )
+            have = (
+                "none applied for"
+                if current is None
+                else f"judicial confirmation {current}"
+            )
+            raise _refuse(
+                dispute, f"{command.type} needs {need}; the dispute has {have}"
+            )
+
+
+def _resolve(dispute: Dispute, command: Resolve) -> dict[str, object]:
+    agreement = command.agreement
+    if (
+        agreement.performance_due_on
+        and agreement.performance_due_on < command.occurred_on
+    ):
+        raise InvalidInput(
+            "performance_due_on is before the agreement date",
+            field="agreement.performance_due_on",
+            code="too_early",
+        )
+    effective_on = agreement.effective_on or command.occurred_on
+    if agreement.form is AgreementForm.oral and effective_on != command.occurred_on:
+        raise InvalidInput(
+            "an oral agreement takes effect on the day it is reached (人民调解法 Art. 30)",
+            field="agreement.effective_on",
+            code="oral_agreement_effective_when_reached",
+        )
+    if effective_on < command.occurred_on:
+        raise InvalidInput(
+            "effective_on is before the agreement was reached",
+            field="agreement.effective_on",
+            code="too_early",
+        )
+    dispute.status = DisputeStatus.resolved
+    dispute.concluded_on = command.occurred_on
+    dispute.agreement_form = agreement.form
+    dispute.agreement_terms = agreement.terms
+    dispute.performance_due_on = agreement.performance_due_on
+    dispute.agreement_effective_on = effective_on
+    dispute.judicial_confirmation_window_ends_on = effective_on + dt.timedelta(
+        days=JUDICIAL_CONFIRMATION_DAYS
+    )
+    return {"agreement_form": str(agreement.form)}
+
+
+def _apply_for_confirmation(dispute: Dispute, command: ApplyForConfirmation) -> None:
+    assert dispute.agreement_effective_on is not None  # every resolved dispute has one
+    assert dispute.judicial_confirmation_window_ends_on is not None
+    _not_before(
+        command.occurred_on,
+        dispute.agreement_effective_on,
+        "the agreement took effect",
+    )
+    ends_on = dispute.judicial_confirmation_window_ends_on
+    if command.occurred_on > ends_on:
+        raise JudicialConfirmationWindowClosed(
+            f"Judicial confirmation must be applied for within {JUDICIAL_CONFIRMATION_DAYS} "
+            f"days of the agreement taking effect ({dispute.agreement_effective_on}); the "
+            f"window closed on {ends_on}, the application is dated {command.occurred_on}",
+            field="occurred_on",
+            code="after_window",
+        )
+    dispute.judicial_confirmation_status = JudicialConfirmationStatus.applied
+    dispute.judicial_confirmation_applied_on = command.occurred_on
+    dispute.judicial_confirmation_court = command.court
 
 
 async def apply_command(
@@ -230,49 +458,92 @@ async def apply_command(
 ) -> Dispute:
     """Move a dispute through its lifecycle.
 
-    ``start_mediation``: registered → mediating; ``resolve``: mediating →
-    resolved, with the agreement (a dispute is resolved only by an agreement,
-    人民调解法 Art. 28); ``fail``: mediating → failed, with the reason.
-    Raises DisputeTransitionNotAllowed (409) from any other status and
-    InvalidInput (``occurred_on``) for a date before the previous step.
+    ``start_mediation``: registered → mediating; ``resolve``: mediating → resolved, with
+    the agreement (a dispute is resolved only by an agreement, 人民调解法 Art. 28), which
+    opens the judicial-confirmation window; ``fail``: mediating → failed, with the reason.
+    ``flag_escalation_risk`` / ``clear_escalation_risk`` put the dispute on the watch list
+    and take it off, in any status. On a resolved dispute: ``follow_up`` records a
+    performance visit (回访, repeatable); ``apply_for_confirmation`` (within the window,
+    once), then ``confirm_agreement`` or ``refuse_confirmation``.
+
+    Raises DisputeTransitionNotAllowed (409) when the status, the flag or the judicial
+    confirmation does not allow the command; JudicialConfirmationWindowClosed (422) for
+    an application dated after the window; InvalidInput (``occurred_on``) for a date
+    before the step it follows.
     """
     if dispute.status not in ALLOWED_FROM[command.type]:
         allowed = ", ".join(sorted(ALLOWED_FROM[command.type]))
-        raise DisputeTransitionNotAllowed(
+        raise _refuse(
+            dispute,
             f"{command.type} needs status {allowed}; the dispute is {dispute.status}",
-            current_status=str(dispute.status),
         )
-    if command.occurred_on < _last_date(dispute):
-        raise InvalidInput(
-            f"occurred_on is before the previous step ({_last_date(dispute)})",
-            field="occurred_on",
-            code="too_early",
-        )
+    _check_substate(dispute, command)
     data: dict[str, object] = {}
     match command:
         case StartMediation():
+            _not_before(command.occurred_on, dispute.registered_on, "registration")
             dispute.status = DisputeStatus.mediating
             dispute.mediation_started_on = command.occurred_on
-        case Resolve(agreement=agreement):
-            if (
-                agreement.performance_due_on
-                and agreement.performance_due_on < command.occurred_on
-            ):
-                raise InvalidInput(
-                    "performance_due_on is before the agreement date",
-                    field="agreement.performance_due_on",
-                    code="too_early",
-                )
-            dispute.status = DisputeStatus.resolved
-            dispute.concluded_on = command.occurred_on
-            dispute.agreement_form = agreement.form
-            dispute.agreement_terms = agreement.terms
-            dispute.performance_due_on = agreement.performance_due_on
-            data = {"agreement_form": str(agreement.form)}
+        case Resolve():
+            assert dispute.mediation_started_on is not None
+            _not_before(
+                command.occurred_on, dispute.mediation_started_on, "mediation started"
+            )
+            data = _resolve(dispute, command)
         case Fail(reason=reason):
+            assert dispute.mediation_started_on is not None
+            _not_before(
+                command.occurred_on, dispute.mediation_started_on, "mediation started"
+            )
             dispute.status = DisputeStatus.failed
             dispute.concluded_on = command.occurred_on
             dispute.failure_reason = reason
+        case FlagEscalationRisk(risks=risks, reason=reason):
+            _not_before(command.occurred_on, dispute.registered_on, "registration")
+            dispute.escalation_risk_flagged_on = command.occurred_on
+            dispute.risk_of_crime = EscalationRisk.criminal in risks
+            dispute.risk_of_group_petition = EscalationRisk.group_petition in risks
+            dispute.escalation_risk_reason = reason
+            data = {"risks": sorted(str(r) for r in risks)}
+        case ClearEscalationRisk():
+            assert dispute.escalation_risk_flagged_on is not None
+            _not_before(
+                command.occurred_on, dispute.escalation_risk_flagged_on, "the flag"
+            )
+            data = {"risks": [str(r) for r in escalation_risks(dispute)]}
+            dispute.escalation_risk_flagged_on = None
+            dispute.risk_of_crime = False
+            dispute.risk_of_group_petition = False
+            dispute.escalation_risk_reason = None
+        case FollowUp(performed=performed):
+            assert dispute.concluded_on is not None
+            _not_before(
+                command.occurred_on,
+                dispute.followed_up_on or dispute.concluded_on,
+                "the agreement or the previous follow-up",
+            )
+            dispute.followed_up_on = command.occurred_on
+            dispute.agreement_performed = performed
+            data = {"performed": performed}
+        case ApplyForConfirmation():
+            _apply_for_confirmation(dispute, command)
+        case ConfirmAgreement() | RefuseConfirmation():
+            assert dispute.judicial_confirmation_applied_on is not None
+            _not_before(
+                command.occurred_on,
+                dispute.judicial_confirmation_applied_on,
+                "the application",
+            )
+            dispute.judicial_confirmation_decided_on = command.occurred_on
+            if isinstance(command, ConfirmAgreement):
+                dispute.judicial_confirmation_status = (
+                    JudicialConfirmationStatus.confirmed
+                )
+            else:
+                dispute.judicial_confirmation_status = (
+                    JudicialConfirmationStatus.refused
+                )
+                dispute.judicial_confirmation_refusal_reason = command.reason
     session.add(
         DisputeEvent(
             dispute_id=dispute.id,
@@ -284,6 +555,75 @@ async def apply_command(
     )
     await session.flush()
     return dispute
+
+
+async def list_due(
+    session: AsyncSession,
+    *,
+    filters: DueFilters,
+    page: PageParams,
+    org: OrgScope | None,
+) -> Page[DueDisputeRead]:
+    """Disputes with a deadline due before ``due_before`` (default ``as_of`` + 7 days),
+    ``as_of`` (default today): open disputes whose time limit ends (or ended) before it;
+    resolved ones whose judicial-confirmation window, not applied for, is still open on
+    ``as_of`` and closes before it; resolved ones whose performance due date is before it
+    and no follow-up has found the agreement performed. Ordered by creation."""
+    as_of = filters.as_of or today()
+    due_before = filters.due_before or as_of + dt.timedelta(days=DUE_HORIZON_DAYS)
+    conditions = {
+        DeadlineKind.time_limit: and_(
+            Dispute.status.in_(DisputeStatus.open()),
+            Dispute.time_limit_due_on < due_before,
+        ),
+        DeadlineKind.judicial_confirmation: and_(
+            Dispute.status == DisputeStatus.resolved,
+            Dispute.judicial_confirmation_status.is_(None),
+            Dispute.judicial_confirmation_window_ends_on >= as_of,
+            Dispute.judicial_confirmation_window_ends_on < due_before,
+        ),
+        DeadlineKind.performance: and_(
+            Dispute.status == DisputeStatus.resolved,
+            Dispute.performance_due_on < due_before,
+            or_(
+                Dispute.agreement_performed.is_(None),
+                Dispute.agreement_performed.is_(False),
+            ),
+        ),
+    }
+    kinds = [filters.kind] if filters.kind else list(conditions)
+    stmt = select(Dispute).where(or_(*(conditions[k] for k in kinds)))
+    stmt = filtered(
+        stmt,
+        Dispute,
+        filters.model_copy(update={"due_before": None, "as_of": None, "kind": None}),
+    )
+    stmt = in_org(stmt, Dispute, org)
+
+    def due(deadline: DeadlineRead) -> bool:
+        if deadline.kind not in kinds or deadline.done_on is not None:
+            return False
+        if deadline.due_on >= due_before:
+            return False
+        # A closed confirmation window is past acting on: the parties can no longer apply.
+        return not (
+            deadline.kind is DeadlineKind.judicial_confirmation and deadline.overdue
+        )
+
+    def to_item(dispute: Dispute) -> DueDisputeRead:
+        return DueDisputeRead(
+            id=dispute.id,
+            case_number=dispute.case_number,
+            region_code=dispute.region_code,
+            township_code=dispute.township_code,
+            committee_id=dispute.committee_id,
+            dispute_type=dispute.dispute_type,
+            status=dispute.status,
+            on_watch_list=dispute.escalation_risk_flagged_on is not None,
+            deadlines=[d for d in deadlines(dispute, as_of=as_of) if due(d)],
+        )
+
+    return await paginate(session, stmt, page, model=Dispute, to_item=to_item)
 
 
 async def list_events(

@@ -182,6 +182,19 @@ class TestMatrix:
             assert len(ids) == len(set(ids)), (name, ids)
             assert labels(world, ids) == VISIBLE[caller] & RECORDS[name], name
 
+    async def test_the_due_list_and_the_watch_list_hold_exactly_the_callers_disputes(
+        self,
+        client: httpx.AsyncClient,
+        service_under_test: ServiceUnderTest,
+        world: World,
+        caller: str,
+    ) -> None:
+        """Every dispute of the world is open and past its time limit, so due."""
+        headers = headers_of(service_under_test, caller, world)
+        for path in ("/api/v1/disputes/due", "/api/v1/disputes?watch_list=false"):
+            ids = await walk(client, path, headers)
+            assert labels(world, ids) == VISIBLE[caller] & RECORDS["disputes"], path
+
     async def test_list_filters_cannot_widen_the_scope(
         self,
         client: httpx.AsyncClient,
