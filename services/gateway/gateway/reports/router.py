@@ -13,6 +13,7 @@ from gateway.reports.dependencies import (
 from gateway.reports.schemas import AnnualReport, ReportFormat
 from shared.auth import Forbidden, Unauthorized
 from shared.errors import problem_responses
+from shared.guard import UnknownQueryParameter
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/reports", tags=["reports"])
             "description": "The report as JSON, or as Markdown with `?format=markdown` or `Accept: text/markdown`.",
             "content": {MARKDOWN_MEDIA_TYPE: {"schema": {"type": "string"}}},
         },
-        **problem_responses(Unauthorized, Forbidden),
+        **problem_responses(Unauthorized, Forbidden, UnknownQueryParameter),
     },
 )
 async def read_annual_report(
