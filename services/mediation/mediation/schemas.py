@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from shared.errors import InvalidInput
-from shared.types import CaseDate
-
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def _iso_date_text(value: Any) -> Any:
-    # shared.types.CaseDate takes any text pydantic reads as a date, "0" (1970-01-01,
-    # seconds since 1970) included; a query parameter is text, so it must be written
-    # YYYY-MM-DD as the schema's format says.
-    if isinstance(value, str) and not _ISO_DATE.match(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    return value
-
-
-#: A date in a query string: YYYY-MM-DD only.
-QueryDate = Annotated[CaseDate, BeforeValidator(_iso_date_text)]
 
 RegionCode = Annotated[
     str,

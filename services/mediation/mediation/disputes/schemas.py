@@ -19,7 +19,7 @@ from mediation.disputes.models import (
     MediationMode,
     PartyKind,
 )
-from mediation.schemas import QueryDate, RegionCode, TownshipCode
+from mediation.schemas import RegionCode, TownshipCode
 from shared.errors import InvalidInput
 from shared.personal_data import (
     CreditCode,
@@ -237,16 +237,16 @@ class DueDisputeRead(BaseModel):
     status: DisputeStatus
     on_watch_list: bool
     deadlines: list[DeadlineRead] = Field(
-        description="Only the deadlines that are due: open and last day before `due_before`."
+        description="Only the deadlines that are due: open and last day on or before `due_before`."
     )
 
 
 class DueFilters(BaseModel):
-    due_before: QueryDate | None = Field(
+    due_before: CaseDate | None = Field(
         default=None,
-        description="Deadlines whose last day is before this day (default: as_of + 7 days).",
+        description="Deadlines whose last day is on or before this day (default: as_of + 7 days).",
     )
-    as_of: QueryDate | None = Field(
+    as_of: CaseDate | None = Field(
         default=None,
         description="The day deadlines are judged on (default today, Beijing time).",
     )

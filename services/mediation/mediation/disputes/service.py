@@ -564,27 +564,28 @@ async def list_due(
     page: PageParams,
     org: OrgScope | None,
 ) -> Page[DueDisputeRead]:
-    """Disputes with a deadline due before ``due_before`` (default ``as_of`` + 7 days),
-    ``as_of`` (default today): open disputes whose time limit ends (or ended) before it;
-    resolved ones whose judicial-confirmation window, not applied for, is still open on
-    ``as_of`` and closes before it; resolved ones whose performance due date is before it
-    and no follow-up has found the agreement performed. Ordered by creation."""
+    """Disputes with a deadline due on or before ``due_before`` (default ``as_of`` + 7
+    days; inclusive, as ``GET /deadlines`` of the reconsideration service), ``as_of``
+    (default today): open disputes whose time limit ends (or ended) by then; resolved
+    ones whose judicial-confirmation window, not applied for, is still open on ``as_of``
+    and closes by then; resolved ones whose performance due date is by then and no
+    follow-up has found the agreement performed. Ordered by creation."""
     as_of = filters.as_of or today()
     due_before = filters.due_before or as_of + dt.timedelta(days=DUE_HORIZON_DAYS)
     conditions = {
         DeadlineKind.time_limit: and_(
             Dispute.status.in_(DisputeStatus.open()),
-            Dispute.time_limit_due_on < due_before,
+            Dispute.time_limit_due_on <= due_before,
         ),
         DeadlineKind.judicial_confirmation: and_(
             Dispute.status == DisputeStatus.resolved,
             Dispute.judicial_confirmation_status.is_(None),
             Dispute.judicial_confirmation_window_ends_on >= as_of,
-            Dispute.judicial_confirmation_window_ends_on < due_before,
+            Dispute.judicial_confirmation_window_ends_on <= due_before,
         ),
         DeadlineKind.performance: and_(
             Dispute.status == DisputeStatus.resolved,
-            Dispute.performance_due_on < due_before,
+            Dispute.performance_due_on <= due_before,
             or_(
                 Dispute.agreement_performed.is_(None),
                 Dispute.agreement_performed.is_(False),
@@ -603,7 +604,7 @@ async def list_due(
     def due(deadline: DeadlineRead) -> bool:
         if deadline.kind not in kinds or deadline.done_on is not None:
             return False
-        if deadline.due_on >= due_before:
+        if deadline.due_on > due_before:
             return False
         # A closed confirmation window is past acting on: the parties can no longer apply.
         return not (

@@ -561,13 +561,13 @@ class TestDueList:
         }
         assert failed["id"] not in await self.due(client, as_of="2023-06-01")
 
-    async def test_due_before_is_exclusive_and_kind_narrows_the_list(
+    async def test_due_before_is_inclusive_and_kind_narrows_the_list(
         self, client: httpx.AsyncClient, committee_id: str
     ) -> None:
         open_ = await at(client, committee_id, [START])
         resolved = await at(client, committee_id, [START, RESOLVE])
-        assert await self.due(client, as_of="2023-03-25", due_before="2023-03-31") == {}
-        assert await self.due(client, as_of="2023-03-25", due_before="2023-04-01") == {
+        assert await self.due(client, as_of="2023-03-25", due_before="2023-03-30") == {}
+        assert await self.due(client, as_of="2023-03-25", due_before="2023-03-31") == {
             open_["id"]: [("time_limit", "2023-03-31", False, 6)]
         }
         assert await self.due(

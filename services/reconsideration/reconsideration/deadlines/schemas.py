@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from typing import Annotated, Literal
 
@@ -26,7 +25,6 @@ from reconsideration.deadlines.models import (
 from reconsideration.schemas import RegionCode, TownshipCode
 from shared.types import CaseDate, today
 
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: At most every day of a year.
 MAX_DAYS = 366
 
@@ -211,11 +209,3 @@ class DeadlineListFilters(BaseModel):
     )
     region_code: RegionCode | None = None
     township_code: TownshipCode | None = None
-
-    @field_validator("due_before", mode="before")
-    @classmethod
-    def _iso_text(cls, value: object) -> object:
-        # CaseDate alone would read digits ("0") as seconds since 1970.
-        if isinstance(value, str) and not ISO_DATE.fullmatch(value):
-            raise ValueError("must be a date written YYYY-MM-DD")
-        return value
