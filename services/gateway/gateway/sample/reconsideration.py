@@ -209,6 +209,14 @@ def _application_plan(
         }
     else:
         body["receipt_channel"] = _pick(rng, RECEIPT_CHANNELS)
+        if body["receipt_channel"] == "forwarded_by_agency":
+            # Handed to the penalising agency, which forwarded it two days later.
+            body |= {
+                "forwarding_agency": body["respondent"],
+                "forwarding_agency_received_on": (
+                    received - dt.timedelta(days=2)
+                ).isoformat(),
+            }
         if rng.random() < 0.8:
             body["township_code"] = rng.choice(list(TOWNSHIPS))
 

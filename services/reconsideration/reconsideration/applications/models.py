@@ -126,11 +126,51 @@ class DecisionType(StrEnum):
 
 
 class TerminationGround(StrEnum):
-    """终止 (复议法 Art. 41, 74): withdrawal approved, settlement (和解, then withdrawal) or another ground."""
+    """终止 (复议法(2023) 第41条, 第74条; 1999/2017 law 实施条例 第42条).
+
+    - ``withdrawal``: the applicant's withdrawal was approved (第41条第1项);
+    - ``settlement``: the parties settled (和解, 第74条) and the applicant withdrew;
+    - ``no_successor``: the applicant died or ended and nobody succeeds, or the successors
+      waive (第41条第2-3项);
+    - ``criminal_compulsory_measure``: in a case about a restriction of liberty the applicant
+      now faces criminal compulsory measures for the same act (第41条第4项);
+    - ``suspension_not_lifted``: suspended on a ground of 第39条第1款第1, 2 or 4项 (death,
+      incapacity, an organisation ended) for 60 days and the ground still exists (第41条第5项);
+    - ``other``.
+    """
 
     withdrawal = "withdrawal"
     settlement = "settlement"
+    no_successor = "no_successor"
+    criminal_compulsory_measure = "criminal_compulsory_measure"
+    suspension_not_lifted = "suspension_not_lifted"
     other = "other"
+
+
+class DecisionApproval(StrEnum):
+    """How a decision was approved (复议法(2023) 第61条第1款): by the responsible person of
+    the reconsideration organ, or by a collective discussion (集体讨论)."""
+
+    head_approval = "head_approval"
+    collective_discussion = "collective_discussion"
+
+
+class ConsultationGround(StrEnum):
+    """Why the reconsideration committee (行政复议委员会) was consulted (复议法(2023)
+    第52条第2款): the four cases where consultation is mandatory, or the office's choice."""
+
+    major_complex = "major_complex"
+    professional_technical = "professional_technical"
+    provincial_government_act = "provincial_government_act"
+    office_considers_needed = "office_considers_needed"
+
+
+class HearingMode(StrEnum):
+    """How the parties were heard (复议法(2023) 第49-50条): a hearing (听证) in person, or
+    online."""
+
+    in_person = "in_person"
+    online = "online"
 
 
 class SuspensionGround(StrEnum):
@@ -165,6 +205,11 @@ class ApplicationEventType(StrEnum):
     record_mediation_statement = "record_mediation_statement"
     extend = "extend"
     switch_procedure = "switch_procedure"
+    record_respondent_receipt = "record_respondent_receipt"
+    record_respondent_reply = "record_respondent_reply"
+    schedule_hearing = "schedule_hearing"
+    record_hearing = "record_hearing"
+    record_committee_consultation = "record_committee_consultation"
 
 
 class ReconsiderationApplication(RecordMixin, Base):
@@ -200,6 +245,10 @@ class ReconsiderationApplication(RecordMixin, Base):
         ForeignKey("agency_points.id"), index=True
     )
     agency_point_received_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: Channel ``forwarded_by_agency`` (复议法(2023) 第32条): the penalising agency and the
+    #: day it received the application (it forwards within 5 working days).
+    forwarding_agency: Mapped[str | None] = mapped_column(String(200))
+    forwarding_agency_received_on: Mapped[dt.date | None] = mapped_column(Date)
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_kind: Mapped[ApplicantKind] = mapped_column(
         _enum(ApplicantKind, "applicant_kind")
@@ -227,6 +276,12 @@ class ReconsiderationApplication(RecordMixin, Base):
     competent_organ: Mapped[str | None] = mapped_column(String(200))
     correction_items: Mapped[list[str] | None] = mapped_column(JSON)
     copied_to_respondent_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: The respondent's receipt of the copy: starts its reply period (复议法(2023) 第48条, 第54条).
+    respondent_received_copy_on: Mapped[dt.date | None] = mapped_column(Date)
+    respondent_replied_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: Whether the reply came with the evidence and basis of the act (第48条; 第70条:
+    #: without them the act counts as having none).
+    respondent_evidence_submitted: Mapped[bool | None] = mapped_column(Boolean)
     suspension_ground: Mapped[SuspensionGround | None] = mapped_column(
         _enum(SuspensionGround, "suspension_ground")
     )
@@ -234,8 +289,16 @@ class ReconsiderationApplication(RecordMixin, Base):
     decision_type: Mapped[DecisionType | None] = mapped_column(
         _enum(DecisionType, "decision_type")
     )
+    partial_revocation: Mapped[bool | None] = mapped_column(Boolean)
     redo_ordered: Mapped[bool | None] = mapped_column(Boolean)
+    redo_deadline: Mapped[dt.date | None] = mapped_column(Date)
     performance_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    decision_approval: Mapped[DecisionApproval | None] = mapped_column(
+        _enum(DecisionApproval, "decision_approval")
+    )
+    collective_discussion_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("collective_discussions.id"), index=True
+    )
     termination_ground: Mapped[TerminationGround | None] = mapped_column(
         _enum(TerminationGround, "termination_ground")
     )
@@ -246,6 +309,54 @@ class ReconsiderationApplication(RecordMixin, Base):
     deadlines: Mapped[list[ApplicationDeadline]] = relationship(
         viewonly=True, lazy="selectin", order_by=ApplicationDeadline.starts_on
     )
+    hearings: Mapped[list[ApplicationHearing]] = relationship(
+        viewonly=True, lazy="selectin", order_by="ApplicationHearing.hearing_on"
+    )
+    committee_consultations: Mapped[list[CommitteeConsultation]] = relationship(
+        viewonly=True, lazy="selectin", order_by="CommitteeConsultation.consulted_on"
+    )
+
+
+class ApplicationHearing(RecordMixin, Base):
+    """A hearing (听证) of an application (复议法(2023) 第50-51条): scheduled with its notice
+    to the parties (at least 5 working days before), then held, with who appeared. The
+    respondent's head should attend (第51条第2款)."""
+
+    __tablename__ = "application_hearings"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reconsideration_applications.id", ondelete="CASCADE"), index=True
+    )
+    hearing_on: Mapped[dt.date] = mapped_column(Date)
+    notified_on: Mapped[dt.date] = mapped_column(Date)
+    mode: Mapped[HearingMode] = mapped_column(_enum(HearingMode, "hearing_mode"))
+    place: Mapped[str | None] = mapped_column(String(200))
+    presiding_officer: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date | None] = mapped_column(Date)
+    applicant_appeared: Mapped[bool | None] = mapped_column(Boolean)
+    respondent_head_appeared: Mapped[bool | None] = mapped_column(Boolean)
+    #: Who spoke for the respondent (the head, or the staff sent with an explanation).
+    respondent_representative: Mapped[str | None] = mapped_column(String(200))
+
+
+class CommitteeConsultation(RecordMixin, Base):
+    """A consultation of the reconsideration committee (行政复议委员会) on an application
+    (复议法(2023) 第52条): the opinion is recorded and is an important reference for the
+    decision; it does not bind."""
+
+    __tablename__ = "committee_consultations"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reconsideration_applications.id", ondelete="CASCADE"), index=True
+    )
+    consulted_on: Mapped[dt.date] = mapped_column(Date)
+    ground: Mapped[ConsultationGround] = mapped_column(
+        _enum(ConsultationGround, "consultation_ground")
+    )
+    opinion: Mapped[str] = mapped_column(Text)
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstaining: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApplicationEvent(RecordMixin, Base):

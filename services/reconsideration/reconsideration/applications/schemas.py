@@ -10,7 +10,10 @@ from reconsideration.applications.models import (
     ApplicantKind,
     ApplicationEventType,
     ApplicationStatus,
+    ConsultationGround,
+    DecisionApproval,
     DecisionType,
+    HearingMode,
     MatterType,
     Procedure,
     ReceiptChannel,
@@ -29,33 +32,54 @@ from shared.errors import InvalidInput
 from shared.personal_data import CreditCode, Phone, ResidentIdNumber
 from shared.types import CaseDate, PastDate
 
+#: The fields each forwarding channel requires (and the others refuse): who received the
+#: application first, and when.
+CHANNEL_FIELDS: dict[ReceiptChannel, tuple[str, str]] = {
+    ReceiptChannel.agency_point: ("agency_point_id", "agency_point_received_on"),
+    ReceiptChannel.forwarded_by_agency: (
+        "forwarding_agency",
+        "forwarding_agency_received_on",
+    ),
+}
+
+
+def _channel_rule(channel: str, *fields: str) -> dict[str, Any]:
+    return {
+        "if": {"properties": {"receipt_channel": {"const": channel}}},
+        "then": {
+            "required": list(fields),
+            "properties": {f: {"type": "string"} for f in fields},
+        },
+        "else": {"properties": {f: {"type": "null"} for f in fields}},
+    }
+
 
 class ApplicationCreate(BaseModel):
     """An application as the reconsideration office received it; it starts in ``received``.
 
-    An application handed in at an agency point (``receipt_channel`` ``agency_point``) keeps both
-    receipt dates: ``agency_point_received_on`` and ``received_on``, the office's receipt, which
-    starts the clocks (复议法 Art. 30). ``township_code`` defaults to the agency point's township.
+    An application received first by someone else keeps both receipt dates, theirs and
+    ``received_on``, the office's receipt, which starts the clocks (复议法(2023) 第30条):
+    handed in at an agency point (``receipt_channel`` ``agency_point``:
+    ``agency_point_id``, ``agency_point_received_on``), or at the penalising agency, which
+    forwards it within 5 working days (``forwarded_by_agency``, 第32条:
+    ``forwarding_agency``, ``forwarding_agency_received_on``; its ``forwarding`` clock
+    shows whether it did). ``township_code`` defaults to the agency point's township.
     """
 
     model_config = ConfigDict(
         extra="forbid",
-        # The channel rule of `_receipt`, stated in the OpenAPI document too.
+        # The channel rules of `_receipt`, stated in the OpenAPI document too.
         json_schema_extra={
-            "if": {"properties": {"receipt_channel": {"const": "agency_point"}}},
-            "then": {
-                "required": ["agency_point_id", "agency_point_received_on"],
-                "properties": {
-                    "agency_point_id": {"type": "string"},
-                    "agency_point_received_on": {"type": "string"},
-                },
-            },
-            "else": {
-                "properties": {
-                    "agency_point_id": {"type": "null"},
-                    "agency_point_received_on": {"type": "null"},
-                }
-            },
+            "allOf": [
+                _channel_rule(
+                    "agency_point", "agency_point_id", "agency_point_received_on"
+                ),
+                _channel_rule(
+                    "forwarded_by_agency",
+                    "forwarding_agency",
+                    "forwarding_agency_received_on",
+                ),
+            ]
         },
     )
 
@@ -72,6 +96,18 @@ class ApplicationCreate(BaseModel):
     agency_point_received_on: PastDate | None = Field(
         default=None,
         description="Date the agency point received it; required for channel agency_point.",
+    )
+    forwarding_agency: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The penalising agency that received the application and forwarded "
+        "it (复议法(2023) 第32条); required for channel forwarded_by_agency.",
+    )
+    forwarding_agency_received_on: PastDate | None = Field(
+        default=None,
+        description="Date the penalising agency received it; required for channel "
+        "forwarded_by_agency.",
     )
     applicant_name: str = Field(min_length=1, max_length=200, examples=["张某"])
     applicant_kind: ApplicantKind
@@ -104,31 +140,63 @@ class ApplicationCreate(BaseModel):
                     field=field,
                     code=f"not_{kind}",
                 )
-        via_point = self.receipt_channel is ReceiptChannel.agency_point
-        for field in ("agency_point_id", "agency_point_received_on"):
-            given = getattr(self, field) is not None
-            if via_point and not given:
+        for channel, fields in CHANNEL_FIELDS.items():
+            via = self.receipt_channel is channel
+            for field in fields:
+                given = getattr(self, field) is not None
+                if via and not given:
+                    raise InvalidInput(
+                        f"{field} is required for receipt_channel {channel}",
+                        field=field,
+                        code="missing",
+                    )
+                if given and not via:
+                    raise InvalidInput(
+                        f"{field} applies to receipt_channel {channel} only",
+                        field=field,
+                        code=f"not_{channel}",
+                    )
+            first = getattr(self, fields[1])
+            if first is not None and first > self.received_on:
                 raise InvalidInput(
-                    f"{field} is required for receipt_channel agency_point",
-                    field=field,
-                    code="missing",
+                    f"{fields[1]} is after received_on",
+                    field=fields[1],
+                    code="too_late",
                 )
-            if given and not via_point:
-                raise InvalidInput(
-                    f"{field} applies to receipt_channel agency_point only",
-                    field=field,
-                    code="not_agency_point",
-                )
-        if (
-            self.agency_point_received_on is not None
-            and self.agency_point_received_on > self.received_on
-        ):
-            raise InvalidInput(
-                "agency_point_received_on is after received_on",
-                field="agency_point_received_on",
-                code="too_late",
-            )
         return self
+
+
+class HearingRead(BaseModel):
+    """A hearing (听证) of the application (复议法(2023) 第50-51条)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    hearing_on: dt.date
+    notified_on: dt.date = Field(
+        description="The day the parties were notified (due 5 working days before)."
+    )
+    mode: HearingMode
+    place: str | None
+    presiding_officer: str
+    held_on: dt.date | None = Field(description="Null until the hearing is recorded.")
+    applicant_appeared: bool | None
+    respondent_head_appeared: bool | None
+    respondent_representative: str | None
+
+
+class CommitteeConsultationRead(BaseModel):
+    """The reconsideration committee's opinion (复议法(2023) 第52条); not binding."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    consulted_on: dt.date
+    ground: ConsultationGround
+    opinion: str
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstaining: int | None
 
 
 class ApplicationRead(BaseModel):
@@ -144,6 +212,8 @@ class ApplicationRead(BaseModel):
     receipt_channel: ReceiptChannel
     agency_point_id: uuid.UUID | None
     agency_point_received_on: dt.date | None
+    forwarding_agency: str | None
+    forwarding_agency_received_on: dt.date | None
     applicant_name: str
     applicant_kind: ApplicantKind
     applicant_id_number: str | None = Field(
@@ -174,13 +244,26 @@ class ApplicationRead(BaseModel):
         description="Missing items of the latest correction request."
     )
     copied_to_respondent_on: dt.date | None
+    respondent_received_copy_on: dt.date | None = Field(
+        description="The respondent's receipt of the copy: starts its reply period."
+    )
+    respondent_replied_on: dt.date | None
+    respondent_evidence_submitted: bool | None = Field(
+        description="The reply came with the act's evidence and basis (复议法(2023) 第48条, 第70条)."
+    )
+    hearings: list[HearingRead]
+    committee_consultations: list[CommitteeConsultationRead]
     suspension_ground: SuspensionGround | None = Field(
         description="Ground of the current or latest suspension."
     )
     concluded_on: dt.date | None
     decision_type: DecisionType | None
+    partial_revocation: bool | None
     redo_ordered: bool | None
+    redo_deadline: dt.date | None
     performance_deadline: dt.date | None
+    decision_approval: DecisionApproval | None
+    collective_discussion_id: uuid.UUID | None
     termination_ground: TerminationGround | None
     decision_extension_days: int | None = Field(
         description="The approved extension of the decision period (复议法 Art. 62)."
@@ -277,41 +360,186 @@ class NotAccept(_Command):
 
 
 class CopyToRespondent(_Command):
+    """The copy of the application (or of the oral record) sent to the respondent
+    (复议法(2023) 第48条, 第54条); ``occurred_on`` is the day it was sent."""
+
     type: Literal[ApplicationEventType.copy_to_respondent]
+    respondent_received_on: PastDate | None = Field(
+        default=None,
+        description="The respondent's receipt, when already known (else "
+        "record_respondent_receipt later): starts its reply period.",
+    )
+
+    @model_validator(mode="after")
+    def _received_after_sent(self) -> CopyToRespondent:
+        if self.respondent_received_on is not None:
+            not_before(
+                self.respondent_received_on,
+                self.occurred_on,
+                field="respondent_received_on",
+                what="occurred_on",
+            )
+        return self
+
+
+class RecordRespondentReceipt(_Command):
+    """The respondent received the copy on ``occurred_on`` (the delivery receipt's date):
+    its reply period starts (复议法(2023) 第48条, 第54条). Once."""
+
+    type: Literal[ApplicationEventType.record_respondent_receipt]
+
+
+class RecordRespondentReply(_Command):
+    """The respondent's written reply (答复) came in on ``occurred_on`` (复议法(2023)
+    第48条). Once."""
+
+    type: Literal[ApplicationEventType.record_respondent_reply]
+    evidence_submitted: bool = Field(
+        description="It came with the evidence, basis and materials of the act; without "
+        "them the act counts as having none (第70条)."
+    )
+
+
+class ScheduleHearing(_Command):
+    """Schedule a hearing (听证, 复议法(2023) 第50-51条); ``occurred_on`` is the day the
+    parties were notified, due 5 working days before the hearing (the ``hearing_notice``
+    clock shows a late notice; the 1999 law has no notice period). Scheduling again
+    before the hearing is held reschedules it."""
+
+    type: Literal[ApplicationEventType.schedule_hearing]
+    hearing_on: CaseDate = Field(description="The hearing day, after occurred_on.")
+    mode: HearingMode = HearingMode.in_person
+    place: str | None = Field(default=None, min_length=1, max_length=200)
+    presiding_officer: str = Field(
+        min_length=1,
+        max_length=200,
+        description="A staff member of the reconsideration office (第51条第3款).",
+    )
+
+    @model_validator(mode="after")
+    def _after_notice(self) -> ScheduleHearing:
+        if self.hearing_on <= self.occurred_on:
+            raise InvalidInput(
+                "hearing_on is not after occurred_on (the notice)",
+                field="hearing_on",
+                code="too_early",
+            )
+        return self
+
+
+class RecordHearing(_Command):
+    """The scheduled hearing was held on ``occurred_on`` (its ``hearing_on``), with who
+    appeared (复议法(2023) 第51条: the respondent's head should attend, or explain and send
+    staff)."""
+
+    type: Literal[ApplicationEventType.record_hearing]
+    applicant_appeared: bool = Field(
+        description="An applicant absent without good reason waives the hearing."
+    )
+    respondent_head_appeared: bool
+    respondent_representative: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Who spoke for the respondent: the head, or the staff sent.",
+    )
+
+
+class RecordCommitteeConsultation(_Command):
+    """The reconsideration committee's (行政复议委员会) opinion on the case (复议法(2023)
+    第52条): recorded, an important reference for the decision, not binding."""
+
+    type: Literal[ApplicationEventType.record_committee_consultation]
+    ground: ConsultationGround
+    opinion: str = Field(min_length=1, max_length=10000)
+    votes_for: int | None = Field(default=None, ge=0, le=1000)
+    votes_against: int | None = Field(default=None, ge=0, le=1000)
+    votes_abstaining: int | None = Field(default=None, ge=0, le=1000)
 
 
 class Suspend(_Command):
+    """中止 (复议法(2023) 第39条): the decision period stops. Both the suspension and the
+    resumption are notified to the parties in writing (第39条第2-3款)."""
+
     type: Literal[ApplicationEventType.suspend]
     ground: SuspensionGround
+    reason: str | None = Field(default=None, min_length=1, max_length=2000)
+    notice_served_on: PastDate | None = Field(
+        default=None, description="The day the written notice was served."
+    )
 
 
 class Resume(_Command):
     type: Literal[ApplicationEventType.resume]
+    notice_served_on: PastDate | None = Field(
+        default=None, description="The day the written notice was served."
+    )
 
 
 class Decide(_Command):
-    """A decision (复议决定). ``redo_ordered`` only with ``revoke``; ``performance_deadline`` is
-    required with ``order_performance`` and allowed with it only."""
+    """A decision (复议决定, domain.md §3.4). ``partial_revocation`` and ``redo_ordered`` only
+    with ``revoke`` (复议法(2023) 第64条), ``redo_deadline`` only with a redo order;
+    ``performance_deadline`` is required with ``order_performance`` (第66条) and allowed with
+    it only. ``approval`` says how it was approved (第61条): by the organ's responsible
+    person, or by the collective discussion ``collective_discussion_id`` (a meeting of the
+    county, held by ``occurred_on``, that lists this application)."""
 
     type: Literal[ApplicationEventType.decide]
     decision_type: DecisionType
+    partial_revocation: bool | None = Field(
+        default=None, description="revoke only: part of the act is revoked (部分撤销)."
+    )
     redo_ordered: bool | None = Field(
         default=None, description="revoke only: the respondent must act again."
+    )
+    redo_deadline: CaseDate | None = Field(
+        default=None, description="With redo_ordered: the time limit to act again."
     )
     performance_deadline: CaseDate | None = Field(
         default=None, description="order_performance only."
     )
+    approval: DecisionApproval | None = None
+    collective_discussion_id: uuid.UUID | None = Field(
+        default=None, description="Required with approval collective_discussion."
+    )
 
     @model_validator(mode="after")
     def _decision_details(self) -> Decide:
-        if (
-            self.redo_ordered is not None
-            and self.decision_type is not DecisionType.revoke
-        ):
+        for field in ("partial_revocation", "redo_ordered"):
+            if (
+                getattr(self, field) is not None
+                and self.decision_type is not DecisionType.revoke
+            ):
+                raise InvalidInput(
+                    f"{field} applies to revoke only",
+                    field=field,
+                    code="not_revoke",
+                )
+        if self.redo_deadline is not None:
+            if not self.redo_ordered:
+                raise InvalidInput(
+                    "redo_deadline applies to a revocation with redo_ordered only",
+                    field="redo_deadline",
+                    code="no_redo_order",
+                )
+            not_before(
+                self.redo_deadline,
+                self.occurred_on,
+                field="redo_deadline",
+                what="occurred_on",
+            )
+        by_meeting = self.approval is DecisionApproval.collective_discussion
+        if by_meeting and self.collective_discussion_id is None:
             raise InvalidInput(
-                "redo_ordered applies to revoke only",
-                field="redo_ordered",
-                code="not_revoke",
+                "collective_discussion_id is required for approval collective_discussion",
+                field="collective_discussion_id",
+                code="missing",
+            )
+        if not by_meeting and self.collective_discussion_id is not None:
+            raise InvalidInput(
+                "collective_discussion_id applies to approval collective_discussion only",
+                field="collective_discussion_id",
+                code="not_collective_discussion",
             )
         if self.decision_type is DecisionType.order_performance:
             if self.performance_deadline is None:
@@ -336,14 +564,44 @@ class Decide(_Command):
 
 
 class Terminate(_Command):
+    """终止 (复议法(2023) 第41条, 第74条); see TerminationGround. ``suspension_not_lifted``
+    needs a case suspended on ground applicant_died, applicant_incapacitated or
+    organisation_terminated for at least 60 calendar days by ``occurred_on``."""
+
     type: Literal[ApplicationEventType.terminate]
     ground: TerminationGround
+    settlement_terms: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10000,
+        description="settlement only: what the parties agreed (和解协议).",
+    )
+
+    @model_validator(mode="after")
+    def _terms(self) -> Terminate:
+        if (
+            self.settlement_terms is not None
+            and self.ground is not TerminationGround.settlement
+        ):
+            raise InvalidInput(
+                "settlement_terms applies to ground settlement only",
+                field="settlement_terms",
+                code="not_settlement",
+            )
+        return self
 
 
 class RecordMediationStatement(_Command):
-    """A mediation statement (调解书) signed by the parties (复议法 Art. 73)."""
+    """A mediation statement (调解书) signed by the parties and sealed by the organ
+    (复议法(2023) 第73条); ``occurred_on`` is the day it took effect."""
 
     type: Literal[ApplicationEventType.record_mediation_statement]
+    terms: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10000,
+        description="What the statement settles.",
+    )
 
 
 class Extend(_Command):
@@ -378,6 +636,11 @@ ApplicationCommand = Annotated[
     | DeemAccepted
     | NotAccept
     | CopyToRespondent
+    | RecordRespondentReceipt
+    | RecordRespondentReply
+    | ScheduleHearing
+    | RecordHearing
+    | RecordCommitteeConsultation
     | Suspend
     | Resume
     | Decide

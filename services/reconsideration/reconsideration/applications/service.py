@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from reconsideration.agency_points.service import find_agency_point, is_open_on
 from reconsideration.applications import personal_data
@@ -15,9 +17,13 @@ from reconsideration.applications.exceptions import (
 from reconsideration.applications.models import (
     ApplicationEvent,
     ApplicationEventType,
+    ApplicationHearing,
     ApplicationStatus,
+    CommitteeConsultation,
     Procedure,
     ReconsiderationApplication,
+    SuspensionGround,
+    TerminationGround,
 )
 from reconsideration.applications.schemas import (
     Accept,
@@ -32,15 +38,21 @@ from reconsideration.applications.schemas import (
     DeemAccepted,
     Extend,
     NotAccept,
+    RecordCommitteeConsultation,
     RecordCorrection,
+    RecordHearing,
     RecordMediationStatement,
+    RecordRespondentReceipt,
+    RecordRespondentReply,
     RequestCorrection,
     Resume,
+    ScheduleHearing,
     StartReview,
     Suspend,
     SwitchProcedure,
     Terminate,
 )
+from reconsideration.collective_discussions.models import CollectiveDiscussion
 from reconsideration.db import CaseNumberCounter
 from reconsideration.deadlines import tracking
 from reconsideration.deadlines.models import Clock
@@ -77,7 +89,24 @@ ALLOWED_FROM: dict[ApplicationEventType, frozenset[ApplicationStatus]] = {
     E.switch_procedure: frozenset(
         {S.accepted, S.deemed_accepted, S.in_progress, S.suspended}
     ),
+    E.record_respondent_receipt: frozenset({S.in_progress, S.suspended}),
+    E.record_respondent_reply: frozenset({S.in_progress, S.suspended}),
+    E.schedule_hearing: frozenset({S.in_progress}),
+    E.record_hearing: frozenset({S.in_progress}),
+    E.record_committee_consultation: frozenset({S.in_progress}),
 }
+
+#: Suspension grounds after which a case still suspended 60 days on may be terminated
+#: (复议法(2023) 第41条第5项: 第39条第1款第1, 2, 4项).
+LAPSING_SUSPENSION_GROUNDS = frozenset(
+    {
+        SuspensionGround.applicant_died,
+        SuspensionGround.applicant_incapacitated,
+        SuspensionGround.organisation_terminated,
+    }
+)
+#: Calendar days such a suspension lasts before the case may be terminated (第41条第5项).
+LAPSING_SUSPENSION_DAYS = 60
 
 
 #: The word of an application's case number (通政复〔2023〕12号).
@@ -158,6 +187,8 @@ async def receive_application(
         personal_data.store(application, payload, cipher)
     session.add(application)
     await session.flush()
+    for relationship in ("hearings", "committee_consultations"):
+        set_committed_value(application, relationship, [])
     session.add(
         ApplicationEvent(
             application_id=application.id,
@@ -249,10 +280,20 @@ async def apply_command(
     - ``suspend`` (中止, Art. 39) / ``resume``: in_progress ⇄ suspended;
     - ``decide``: accepted | deemed_accepted | in_progress → decided;
     - ``terminate`` (终止, Art. 41): accepted | deemed_accepted | in_progress | suspended → terminated;
-    - ``record_mediation_statement`` (调解书, Art. 73): accepted | deemed_accepted | in_progress → mediated.
+    - ``record_mediation_statement`` (调解书, Art. 73): accepted | deemed_accepted | in_progress → mediated;
+    - ``extend`` (Art. 62) and ``switch_procedure`` (Art. 55): the status stays;
+    - ``record_respondent_receipt`` (once) and ``record_respondent_reply`` (once, Art. 48):
+      in_progress | suspended, the status stays;
+    - ``schedule_hearing`` (reschedules the hearing not yet held), ``record_hearing`` (the
+      scheduled one, on its day) and ``record_committee_consultation`` (Art. 50-52):
+      in_progress, the status stays.
 
-    Raises ApplicationTransitionNotAllowed (409) from any other status and InvalidInput
-    (``occurred_on``) for a date before the previous step.
+    Raises ApplicationTransitionNotAllowed (409) from any other status and for a step the
+    case's record does not allow (a second reply, a hearing not scheduled, a termination
+    for a lapsed suspension before its 60 days); InvalidInput (422) for ``occurred_on``
+    before the previous step, a hearing recorded on another day than scheduled
+    (``occurred_on``), and a collective discussion that is unknown, later or does not
+    list the application (``collective_discussion_id``).
     """
     allowed_from = ALLOWED_FROM[command.type]
     if application.status not in allowed_from:
@@ -296,34 +337,79 @@ async def apply_command(
             application.not_accept_reason = reason
             application.competent_organ = competent_organ
             data = {"competent_organ": competent_organ}
-        case CopyToRespondent():
+        case CopyToRespondent(respondent_received_on=received):
             application.status = S.in_progress
             application.copied_to_respondent_on = on
+            application.respondent_received_copy_on = received
+            data = {"respondent_received_on": received and received.isoformat()}
+        case RecordRespondentReceipt():
+            if application.respondent_received_copy_on is not None:
+                raise _refuse(
+                    application,
+                    "The respondent's receipt is recorded already "
+                    f"({application.respondent_received_copy_on})",
+                )
+            application.respondent_received_copy_on = on
+        case RecordRespondentReply(evidence_submitted=evidence):
+            if application.respondent_replied_on is not None:
+                raise _refuse(
+                    application,
+                    f"The respondent replied already ({application.respondent_replied_on})",
+                )
+            application.respondent_replied_on = on
+            application.respondent_evidence_submitted = evidence
+            data = {"evidence_submitted": evidence}
+        case ScheduleHearing():
+            data = _schedule_hearing(session, application, command)
+        case RecordHearing():
+            data = _record_hearing(application, command)
+        case RecordCommitteeConsultation():
+            session.add(
+                CommitteeConsultation(
+                    application_id=application.id,
+                    consulted_on=on,
+                    **command.model_dump(exclude={"type", "occurred_on"}),
+                )
+            )
+            data = {"ground": str(command.ground)}
         case Suspend(ground=ground):
             application.status = S.suspended
             application.suspension_ground = ground
-            data = {"ground": str(ground)}
+            data = {
+                "ground": str(ground),
+                "reason": command.reason,
+                "notice_served_on": _iso(command.notice_served_on),
+            }
         case Resume():
             application.status = S.in_progress
-        case Decide(
-            decision_type=decision_type,
-            redo_ordered=redo,
-            performance_deadline=deadline,
-        ):
+            data = {"notice_served_on": _iso(command.notice_served_on)}
+        case Decide(decision_type=decision_type):
+            if command.collective_discussion_id is not None:
+                await _check_discussion(session, application, command)
             application.status = S.decided
             application.concluded_on = on
             application.decision_type = decision_type
-            application.redo_ordered = redo
-            application.performance_deadline = deadline
-            data = {"decision_type": str(decision_type)}
+            application.partial_revocation = command.partial_revocation
+            application.redo_ordered = command.redo_ordered
+            application.redo_deadline = command.redo_deadline
+            application.performance_deadline = command.performance_deadline
+            application.decision_approval = command.approval
+            application.collective_discussion_id = command.collective_discussion_id
+            data = {
+                "decision_type": str(decision_type),
+                "approval": command.approval and str(command.approval),
+            }
         case Terminate(ground=ground):
+            if ground is TerminationGround.suspension_not_lifted:
+                await _check_lapsed_suspension(session, application, on)
             application.status = S.terminated
             application.concluded_on = on
             application.termination_ground = ground
-            data = {"ground": str(ground)}
+            data = {"ground": str(ground), "settlement_terms": command.settlement_terms}
         case RecordMediationStatement():
             application.status = S.mediated
             application.concluded_on = on
+            data = {"terms": command.terms}
         case Extend(days=days, approved_by=approved_by, reason=reason):
             _check_extension(application, command)
             application.decision_extension_days = days
@@ -348,12 +434,143 @@ async def apply_command(
             type=command.type,
             occurred_on=on,
             actor=actor.subject,
-            data=data,
+            # The document fields given (absent ones are not stored as nulls).
+            data={key: value for key, value in data.items() if value is not None},
         )
     )
     await session.flush()
+    if command.type in _CHILD_COMMANDS:
+        await session.refresh(application, ["hearings", "committee_consultations"])
     await tracking.refresh(session, application)
     return application
+
+
+_CHILD_COMMANDS = frozenset(
+    {E.schedule_hearing, E.record_hearing, E.record_committee_consultation}
+)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _refuse(
+    application: ReconsiderationApplication, detail: str
+) -> ApplicationTransitionNotAllowed:
+    return ApplicationTransitionNotAllowed(
+        detail, current_status=str(application.status)
+    )
+
+
+def _pending_hearing(
+    application: ReconsiderationApplication,
+) -> ApplicationHearing | None:
+    return next((h for h in application.hearings if h.held_on is None), None)
+
+
+def _schedule_hearing(
+    session: AsyncSession,
+    application: ReconsiderationApplication,
+    command: ScheduleHearing,
+) -> dict[str, object]:
+    """Schedule a hearing, or reschedule the one not yet held."""
+    fields = command.model_dump(exclude={"type", "occurred_on"})
+    pending = _pending_hearing(application)
+    data: dict[str, object] = {"hearing_on": command.hearing_on.isoformat()}
+    if pending is None:
+        session.add(
+            ApplicationHearing(
+                application_id=application.id,
+                notified_on=command.occurred_on,
+                **fields,
+            )
+        )
+        return data
+    data["rescheduled_from"] = pending.hearing_on.isoformat()
+    pending.notified_on = command.occurred_on
+    for name, value in fields.items():
+        setattr(pending, name, value)
+    return data
+
+
+def _record_hearing(
+    application: ReconsiderationApplication, command: RecordHearing
+) -> dict[str, object]:
+    pending = _pending_hearing(application)
+    if pending is None:
+        raise _refuse(application, "No hearing is scheduled: schedule_hearing first")
+    if command.occurred_on != pending.hearing_on:
+        raise InvalidInput(
+            f"the hearing is scheduled for {pending.hearing_on}: record it on that day, "
+            "or schedule_hearing again to move it",
+            field="occurred_on",
+            code="not_hearing_day",
+        )
+    pending.held_on = command.occurred_on
+    pending.applicant_appeared = command.applicant_appeared
+    pending.respondent_head_appeared = command.respondent_head_appeared
+    pending.respondent_representative = command.respondent_representative
+    return {
+        "hearing_on": pending.hearing_on.isoformat(),
+        "respondent_head_appeared": command.respondent_head_appeared,
+    }
+
+
+async def _check_discussion(
+    session: AsyncSession, application: ReconsiderationApplication, command: Decide
+) -> None:
+    """Raises InvalidInput (``collective_discussion_id``) unless the meeting is of the
+    application's county, held by the decision day, and lists the application."""
+    discussion = await session.get(
+        CollectiveDiscussion, command.collective_discussion_id
+    )
+    problem: str | None = None
+    if discussion is None or discussion.region_code != application.region_code:
+        problem = "names no collective discussion of the county"
+    elif discussion.held_on > command.occurred_on:
+        problem = f"names a meeting held after the decision ({discussion.held_on})"
+    elif str(application.id) not in discussion.application_ids:
+        problem = "names a meeting that did not discuss this application"
+    if problem is not None:
+        raise InvalidInput(
+            f"collective_discussion_id {problem}",
+            field="collective_discussion_id",
+            code="not_this_case",
+        )
+
+
+async def _check_lapsed_suspension(
+    session: AsyncSession, application: ReconsiderationApplication, on: dt.date
+) -> None:
+    """Raises ApplicationTransitionNotAllowed (409) unless the case has been suspended on
+    a lapsing ground (第41条第5项) for at least 60 calendar days by ``on``."""
+    if (
+        application.status is not S.suspended
+        or application.suspension_ground not in LAPSING_SUSPENSION_GROUNDS
+    ):
+        raise _refuse(
+            application,
+            "suspension_not_lifted needs a case suspended on ground "
+            + ", ".join(sorted(LAPSING_SUSPENSION_GROUNDS))
+            + " (复议法(2023) 第41条第5项)",
+        )
+    suspended_on = await session.scalar(
+        select(ApplicationEvent.occurred_on)
+        .where(
+            ApplicationEvent.application_id == application.id,
+            ApplicationEvent.type == E.suspend,
+        )
+        .order_by(ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
+        .limit(1)
+    )
+    assert suspended_on is not None  # the status is suspended
+    lapses_on = suspended_on + dt.timedelta(days=LAPSING_SUSPENSION_DAYS)
+    if on < lapses_on:
+        raise _refuse(
+            application,
+            f"The suspension of {suspended_on} reaches {LAPSING_SUSPENSION_DAYS} days "
+            f"on {lapses_on} (复议法(2023) 第41条第5项)",
+        )
 
 
 def _check_extension(application: ReconsiderationApplication, command: Extend) -> None:

@@ -45,8 +45,11 @@ class LawVersion(StrEnum):
 
 
 class Clock(StrEnum):
-    """The statutory clocks of a reconsideration case (domain.md §3.2)."""
+    """The statutory clocks of a reconsideration case (domain.md §3.2), in lifecycle order.
+    ``forwarding`` is the penalising agency's 5 working days to pass on an application it
+    received (复议法(2023) 第32条)."""
 
+    forwarding = "forwarding"
     acceptance_review = "acceptance_review"
     correction_request = "correction_request"
     applicant_correction = "applicant_correction"

@@ -28,6 +28,7 @@ from reconsideration.deadlines.schemas import (
     DeadlineListItem,
     DeadlineRead,
 )
+from reconsideration.litigation import deadlines as litigation_deadlines
 from reconsideration.opinion_letters import service as opinion_letters
 from shared.auth import Forbidden, PrincipalDep
 from shared.conditional import PreconditionFailed, PreconditionRequired, etag
@@ -102,7 +103,8 @@ async def load_calendar_year(
 
     In the same transaction, the pending deadlines of applications that depend on `year`
     (open, paused, or `calendar_unknown` waiting for it) and the reply due days of opinion
-    letters are recomputed on the new calendar."""
+    letters and the answer and appeal clocks of lawsuits are recomputed on the new
+    calendar."""
     row, created = await service.load_calendar_year(
         session,
         year=year,
@@ -113,6 +115,7 @@ async def load_calendar_year(
     )
     await tracking.refresh_for_year(session, year)
     await opinion_letters.refresh_for_year(session, year)
+    await litigation_deadlines.refresh_for_year(session, year)
     code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     audit_change(
         session,

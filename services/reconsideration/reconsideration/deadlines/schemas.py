@@ -182,6 +182,18 @@ class ApplicationDeadlineRead(BaseModel):
             and self.due_on < today()
         )
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Met, but after its last day (a late step, e.g. a late hearing notice)."
+    )
+    @property
+    def late(self) -> bool:
+        return (
+            self.state is DeadlineState.met
+            and self.due_on is not None
+            and self.met_on is not None
+            and self.met_on > self.due_on
+        )
+
 
 class DeadlineListItem(ApplicationDeadlineRead):
     """A clock in the office's work list, with its application."""

@@ -127,6 +127,19 @@ LAW_2023 = Law(
         (
             None,
             ClockRule(
+                Clock.forwarding,
+                5,
+                WD,
+                "复议法(2023) 第32条第2款",
+                "the penalising agency's receipt of the application",
+                note="Applications handed to the agency that made an on-the-spot or "
+                "electronically recorded penalty; the agency forwards them unless it "
+                "corrects the penalty itself.",
+            ),
+        ),
+        (
+            None,
+            ClockRule(
                 Clock.acceptance_review,
                 5,
                 WD,
@@ -342,6 +355,8 @@ LAW_1999 = Law(
         ),
     ),
     absent={
+        (Clock.forwarding, None): "applications through the penalising agency came "
+        "with the 2023 revision (第32条)",
         (Clock.applicant_correction, None): "the correction notice sets a reasonable "
         "period (实施条例 第29条)",
         (Clock.hearing_notice, None): "no notice period for hearings (实施条例 第33条)",

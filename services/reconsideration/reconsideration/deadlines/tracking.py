@@ -16,8 +16,11 @@ Readings the statute does not spell out *[inference]*:
   (复议法(2023) 第31条第3款), and it does not run while the correction is awaited;
 - a case switched from the simplified to the ordinary procedure (第55条) has the ordinary
   periods counted from its acceptance;
-- the respondent's reply and the hearing notice have no row: the service records neither
-  the respondent's receipt nor hearings of applications yet.
+- the respondent's reply counts from the receipt recorded with ``copy_to_respondent`` or
+  ``record_respondent_receipt``; until one is, the clock has no row;
+- the hearing notice is the latest hearing's (scheduled, or held when none is pending):
+  it is met on the day the parties were notified, late when that is after its due day;
+- the forwarding clock (复议法(2023) 第32条) is met on the office's receipt.
 """
 
 from __future__ import annotations
@@ -94,6 +97,18 @@ class Planned:
     suspensions: tuple[Suspension, ...] = ()
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What an application's record says beyond its events, as the clocks need it."""
+
+    #: The penalising agency's receipt (channel forwarded_by_agency).
+    forwarding_agency_received_on: dt.date | None = None
+    respondent_received_copy_on: dt.date | None = None
+    respondent_replied_on: dt.date | None = None
+    #: The latest hearing: (hearing day, day the parties were notified).
+    hearing: tuple[dt.date, dt.date] | None = None
+
+
 def plan(
     *,
     received_on: dt.date,
@@ -101,10 +116,11 @@ def plan(
     procedure: Procedure | None,
     extension_days: int,
     steps: Sequence[Step],
+    facts: Facts = Facts(),
 ) -> list[Planned]:
     """The clocks of an application received on ``received_on``, now in ``status`` with
     ``procedure`` and ``extension_days`` (of the decision period), after ``steps`` (oldest
-    first). Pure; raises nothing."""
+    first), with ``facts``. Pure; raises nothing."""
     review_from = received_on
     first_request: dt.date | None = None
     last_request: dt.date | None = None
@@ -141,6 +157,16 @@ def plan(
                 pass
 
     clocks: list[Planned] = []
+    # The penalising agency's forwarding (Art. 32): met by the office's receipt.
+    if facts.forwarding_agency_received_on is not None:
+        clocks.append(
+            Planned(
+                Clock.forwarding,
+                facts.forwarding_agency_received_on,
+                State.met,
+                received_on,
+            )
+        )
     # Acceptance review (Art. 30): met by accepting or refusing; waits for a correction.
     if reviewed is not None:
         clocks.append(
@@ -187,6 +213,27 @@ def plan(
     clocks.append(
         Planned(Clock.copy_to_respondent, accepted, state, met, procedure=procedure)
     )
+    # The respondent's reply (Art. 48, 54), from its receipt of the copy.
+    if facts.respondent_received_copy_on is not None:
+        if facts.respondent_replied_on is not None:
+            state, met = State.met, facts.respondent_replied_on
+        elif concluded is not None:
+            state, met = State.ended, None
+        else:
+            state, met = State.open, None
+        clocks.append(
+            Planned(
+                Clock.respondent_reply,
+                facts.respondent_received_copy_on,
+                state,
+                met,
+                procedure=procedure,
+            )
+        )
+    # The hearing notice (Art. 51), counted back from the latest hearing.
+    if facts.hearing is not None:
+        hearing_on, notified_on = facts.hearing
+        clocks.append(Planned(Clock.hearing_notice, hearing_on, State.met, notified_on))
     # The decision (Art. 62), from acceptance; a suspension stops it, an extension adds.
     if concluded is not None:
         state, met = State.met, concluded
@@ -279,6 +326,19 @@ async def _steps(session: AsyncSession, application_id: uuid.UUID) -> list[Step]
     return [Step(type_, on) for type_, on in (await session.execute(stmt)).all()]
 
 
+def _facts(application: ReconsiderationApplication) -> Facts:
+    hearings = application.hearings
+    latest = next((h for h in hearings if h.held_on is None), None) or (
+        max(hearings, key=lambda h: h.hearing_on) if hearings else None
+    )
+    return Facts(
+        forwarding_agency_received_on=application.forwarding_agency_received_on,
+        respondent_received_copy_on=application.respondent_received_copy_on,
+        respondent_replied_on=application.respondent_replied_on,
+        hearing=None if latest is None else (latest.hearing_on, latest.notified_on),
+    )
+
+
 async def refresh(
     session: AsyncSession,
     application: ReconsiderationApplication,
@@ -296,6 +356,7 @@ async def refresh(
         procedure=application.procedure,
         extension_days=application.decision_extension_days or 0,
         steps=await _steps(session, application.id),
+        facts=_facts(application),
     )
     computed = {
         c.planned.clock: c
@@ -456,7 +517,7 @@ async def list_deadlines(
         DeadlineListItem.model_validate(
             {
                 **ApplicationDeadlineRead.model_validate(row).model_dump(
-                    exclude={"overdue"}
+                    exclude={"overdue", "late"}
                 ),
                 "id": row.id,
                 "application_id": row.application_id,

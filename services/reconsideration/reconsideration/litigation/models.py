@@ -12,6 +12,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -55,6 +56,24 @@ class LitigationEventType(StrEnum):
     file = "file"
     record_hearing = "record_hearing"
     conclude = "conclude"
+    submit_answer = "submit_answer"
+    decide_appeal = "decide_appeal"
+
+
+class JudgmentKind(StrEnum):
+    """What concluded a first-instance case: a judgment (判决, 15 days to appeal) or a ruling
+    (裁定, 10 days) (行政诉讼法 第85条)."""
+
+    judgment = "judgment"
+    ruling = "ruling"
+
+
+class LitigationClock(StrEnum):
+    """The defendant's statutory clocks in a lawsuit: the answer with its evidence
+    (行政诉讼法 第67条第1款) and the appeal window (第85条)."""
+
+    answer = "answer"
+    appeal = "appeal"
 
 
 class LitigationCase(RecordMixin, Base):
@@ -83,12 +102,36 @@ class LitigationCase(RecordMixin, Base):
         _enum(LitigationOutcome, "litigation_outcome")
     )
     concluded_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: The defendant's answer (答辩状) and whether its evidence and basis came with it
+    #: (行政诉讼法 第67条第1款, 第34条: without them the act counts as having none).
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer_evidence_submitted: Mapped[bool | None] = mapped_column(Boolean)
+    #: Stored by reconsideration.litigation.deadlines with every change: the answer's last
+    #: day, or the calendar year nobody loaded that it needs.
+    answer_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    answer_due_unknown_year: Mapped[int | None] = mapped_column(Integer)
+    judgment_kind: Mapped[JudgmentKind | None] = mapped_column(
+        _enum(JudgmentKind, "judgment_kind")
+    )
+    judgment_served_on: Mapped[dt.date | None] = mapped_column(Date)
+    appeal_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    appeal_due_unknown_year: Mapped[int | None] = mapped_column(Integer)
+    #: The defendant's decision on appealing (day, and whether it appealed).
+    appeal_decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    appealed: Mapped[bool | None] = mapped_column(Boolean)
 
     hearings: Mapped[list[Hearing]] = relationship(
         lazy="raise",
         cascade="all, delete-orphan",
         order_by="[Hearing.held_on, Hearing.created_at, Hearing.id]",
     )
+
+    @property
+    def deadlines(self) -> list[Any]:
+        """The answer and appeal clocks (reconsideration.litigation.deadlines)."""
+        from reconsideration.litigation.deadlines import deadlines_of
+
+        return list(deadlines_of(self))
 
 
 class Hearing(RecordMixin, Base):

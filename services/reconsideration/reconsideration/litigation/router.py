@@ -183,8 +183,12 @@ async def apply_litigation_command(
     principal: PrincipalDep,
     request: Request,
 ) -> Response:
-    """Apply a lifecycle command: `conclude` with the outcome (pending → concluded) on `occurred_on`.
-    A concluded case answers 409."""
+    """Apply a command on `occurred_on`: `conclude` with the outcome (pending → concluded;
+    at the first instance with the judgment or ruling and its service, which opens the
+    appeal window, 行政诉讼法 第85条), `submit_answer` (once, while pending; due 15 days
+    after the complaint, 第67条), `decide_appeal` (once, after a first-instance judgment or
+    ruling; an appeal after the window closed is refused). A command the case does not
+    allow answers 409."""
     if_match.check(case)
     case = await service.apply_command(session, case, command=command, actor=principal)
     audit_change(

@@ -6,7 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from reconsideration.litigation.deadlines import LitigationDeadlineRead
 from reconsideration.litigation.models import (
+    JudgmentKind,
     LitigationEventType,
     LitigationOutcome,
     LitigationStage,
@@ -38,7 +40,8 @@ class LitigationCaseCreate(BaseModel):
     )
     stage: LitigationStage
     filed_on: CaseDate = Field(
-        description="Date the complaint (起诉状副本) was received."
+        description="Date the complaint (起诉状副本) was received: the 15-day answer "
+        "period counts from it (行政诉讼法 第67条)."
     )
 
 
@@ -100,6 +103,16 @@ class LitigationCaseRead(BaseModel):
     status: LitigationStatus
     outcome: LitigationOutcome | None
     concluded_on: dt.date | None
+    answered_on: dt.date | None
+    answer_evidence_submitted: bool | None
+    judgment_kind: JudgmentKind | None
+    judgment_served_on: dt.date | None
+    appeal_decided_on: dt.date | None
+    appealed: bool | None
+    deadlines: list[LitigationDeadlineRead] = Field(
+        description="The answer and, after a first-instance judgment or ruling, the "
+        "appeal window (calendar days, moved off rest days)."
+    )
     hearings: list[HearingRead]
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -115,20 +128,73 @@ class LitigationCaseFilters(BaseModel):
     year: int | None = Field(
         default=None, ge=1949, le=2100, description="Filed in this year."
     )
+    due_before: CaseDate | None = Field(
+        default=None,
+        description="Cases with an open clock (answer or appeal) due on or before this "
+        "day, overdue ones included, and those whose due day waits for a calendar year.",
+    )
 
 
 class Conclude(BaseModel):
-    """The case ended on ``occurred_on`` (judgment, ruling, withdrawal or mediation) with ``outcome``."""
+    """The case ended on ``occurred_on`` (judgment, ruling, withdrawal or mediation) with
+    ``outcome``. A first-instance case ended by a judgment or a ruling names it
+    (``judgment_kind``) and the day it was served (``served_on``, default ``occurred_on``):
+    the appeal window runs from that day (行政诉讼法 第85条)."""
 
     model_config = ConfigDict(extra="forbid")
 
     type: Literal[LitigationEventType.conclude]
     occurred_on: PastDate
     outcome: LitigationOutcome
+    judgment_kind: JudgmentKind | None = None
+    served_on: PastDate | None = Field(
+        default=None, description="With judgment_kind: the day it was served."
+    )
+
+    @model_validator(mode="after")
+    def _served(self) -> Conclude:
+        if self.served_on is not None:
+            if self.judgment_kind is None:
+                raise InvalidInput(
+                    "served_on applies with judgment_kind only",
+                    field="served_on",
+                    code="no_judgment",
+                )
+            if self.served_on < self.occurred_on:
+                raise InvalidInput(
+                    f"served_on is before occurred_on ({self.occurred_on})",
+                    field="served_on",
+                    code="too_early",
+                )
+        return self
 
 
-# A union of one for now: later commands (appeal, retrial) join it without changing the endpoint.
-LitigationCommand = Annotated[Conclude, Field(discriminator="type")]
+class SubmitAnswer(BaseModel):
+    """The defendant's answer (答辩状) was submitted on ``occurred_on``, with or without
+    the evidence and normative documents of the act (行政诉讼法 第67条第1款). Once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[LitigationEventType.submit_answer]
+    occurred_on: PastDate
+    evidence_submitted: bool
+
+
+class DecideAppeal(BaseModel):
+    """The defendant appealed on ``occurred_on``, or decided not to (行政诉讼法 第85条).
+    Once, after a first-instance judgment or ruling; an appeal after the window is
+    refused. The appeal itself is a new case at the second instance."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[LitigationEventType.decide_appeal]
+    occurred_on: PastDate
+    appealed: bool
+
+
+LitigationCommand = Annotated[
+    Conclude | SubmitAnswer | DecideAppeal, Field(discriminator="type")
+]
 
 
 class LitigationEventRead(BaseModel):

@@ -7,6 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from reconsideration.deadlines.service import working_calendar
+from reconsideration.litigation import deadlines
+from reconsideration.litigation.deadlines import has_appeal_window
 from reconsideration.litigation.exceptions import (
     HearingNotFound,
     LitigationCaseNotFound,
@@ -18,9 +21,12 @@ from reconsideration.litigation.models import (
     LitigationCase,
     LitigationEvent,
     LitigationEventType,
+    LitigationStage,
     LitigationStatus,
 )
 from reconsideration.litigation.schemas import (
+    Conclude,
+    DecideAppeal,
     HearingCreate,
     HearingRead,
     LitigationCaseCreate,
@@ -28,6 +34,7 @@ from reconsideration.litigation.schemas import (
     LitigationCaseRead,
     LitigationCommand,
     LitigationEventRead,
+    SubmitAnswer,
 )
 from reconsideration.schemas import not_before
 from reconsideration.scope import get_in_scope, in_scope, record_org
@@ -58,6 +65,7 @@ async def file_case(
     case = LitigationCase(
         **payload.model_dump(), status=LitigationStatus.pending, hearings=[]
     )
+    deadlines.refresh(case, await working_calendar(session))
     session.add(case)
     await session.flush()
     session.add(
@@ -98,16 +106,36 @@ async def list_cases(
     """The cases of ``org``'s county matching ``filters``, on every page. A case is a
     county-level record (no ``township_code``, in effect NULL): a township-scoped caller,
     whose township equality never matches NULL, gets none."""
+    c = LitigationCase
     stmt = filtered(
         in_scope(
-            select(LitigationCase).options(selectinload(LitigationCase.hearings)),
-            LitigationCase,
+            select(c).options(selectinload(c.hearings)),
+            c,
             org,
         ),
-        LitigationCase,
-        filters,
-        year_column=LitigationCase.filed_on,
+        c,
+        filters.model_copy(update={"due_before": None}),
+        year_column=c.filed_on,
     )
+    if filters.due_before is not None:
+        answer_open = c.answered_on.is_(None) & (c.status == LitigationStatus.pending)
+        appeal_open = c.appealed.is_(None) & c.judgment_served_on.is_not(None)
+        stmt = stmt.where(
+            (
+                answer_open
+                & (
+                    (c.answer_due_on <= filters.due_before)
+                    | c.answer_due_unknown_year.is_not(None)
+                )
+            )
+            | (
+                appeal_open
+                & (
+                    (c.appeal_due_on <= filters.due_before)
+                    | c.appeal_due_unknown_year.is_not(None)
+                )
+            )
+        )
     return await paginate(
         session,
         stmt,
@@ -181,32 +209,98 @@ async def apply_command(
     command: LitigationCommand,
     actor: Principal,
 ) -> LitigationCase:
-    """``conclude`` with the outcome: pending → concluded.
+    """- ``conclude`` with the outcome (and, at the first instance, the judgment or ruling
+      and its service, which opens the appeal window): pending → concluded;
+    - ``submit_answer``: the answer (行政诉讼法 第67条), once, while pending;
+    - ``decide_appeal``: appealed or not, once, on a concluded first-instance case with an
+      appeal window, an appeal no later than its last day (第85条).
 
-    Raises LitigationTransitionNotAllowed (409) when already concluded and InvalidInput
-    (``occurred_on``) for a date before the complaint or the last hearing.
+    Raises LitigationTransitionNotAllowed (409) for a command the case's status or record
+    does not allow, and InvalidInput (422): ``occurred_on`` before the complaint or the
+    last hearing, ``judgment_kind`` at the second instance or a retrial (final).
     """
-    if case.status is not LitigationStatus.pending:
-        raise LitigationTransitionNotAllowed(
-            f"{command.type} needs status pending; the case is {case.status}",
-            current_status=str(case.status),
-        )
-    not_before(
-        command.occurred_on,
-        _last_step_on(case),
-        field="occurred_on",
-        what="the previous step",
-    )
-    case.status = LitigationStatus.concluded
-    case.concluded_on = command.occurred_on
-    case.outcome = command.outcome
+
+    def refuse(detail: str) -> LitigationTransitionNotAllowed:
+        return LitigationTransitionNotAllowed(detail, current_status=str(case.status))
+
+    pending = case.status is LitigationStatus.pending
+    data: dict[str, object] = {}
+    match command:
+        case Conclude():
+            if not pending:
+                raise refuse(
+                    f"conclude needs status pending; the case is {case.status}"
+                )
+            not_before(
+                command.occurred_on,
+                _last_step_on(case),
+                field="occurred_on",
+                what="the previous step",
+            )
+            if (
+                command.judgment_kind is not None
+                and case.stage is not LitigationStage.first_instance
+            ):
+                raise InvalidInput(
+                    f"a {case.stage} judgment or ruling is final: no appeal window",
+                    field="judgment_kind",
+                    code="final",
+                )
+            case.status = LitigationStatus.concluded
+            case.concluded_on = command.occurred_on
+            case.outcome = command.outcome
+            case.judgment_kind = command.judgment_kind
+            if command.judgment_kind is not None:
+                case.judgment_served_on = command.served_on or command.occurred_on
+            data = {
+                "outcome": str(command.outcome),
+                "judgment_kind": command.judgment_kind and str(command.judgment_kind),
+            }
+        case SubmitAnswer():
+            if not pending or case.answered_on is not None:
+                raise refuse(
+                    "submit_answer needs a pending case not yet answered"
+                    + (f" (answered {case.answered_on})" if case.answered_on else "")
+                )
+            not_before(
+                command.occurred_on, case.filed_on, field="occurred_on", what="filed_on"
+            )
+            case.answered_on = command.occurred_on
+            case.answer_evidence_submitted = command.evidence_submitted
+            data = {"evidence_submitted": command.evidence_submitted}
+        case DecideAppeal():
+            if not has_appeal_window(case) or case.appealed is not None:
+                raise refuse(
+                    "decide_appeal needs a first-instance case concluded by a judgment "
+                    "or ruling, not yet decided"
+                )
+            assert case.judgment_served_on is not None
+            not_before(
+                command.occurred_on,
+                case.judgment_served_on,
+                field="occurred_on",
+                what="the service of the judgment",
+            )
+            if (
+                command.appealed
+                and case.appeal_due_on is not None
+                and command.occurred_on > case.appeal_due_on
+            ):
+                raise refuse(
+                    f"The appeal window closed on {case.appeal_due_on} "
+                    "(行政诉讼法 第85条)"
+                )
+            case.appeal_decided_on = command.occurred_on
+            case.appealed = command.appealed
+            data = {"appealed": command.appealed}
+    deadlines.refresh(case, await working_calendar(session))
     session.add(
         LitigationEvent(
             case_id=case.id,
             type=command.type,
             occurred_on=command.occurred_on,
             actor=actor.subject,
-            data={"outcome": str(command.outcome)},
+            data={key: value for key, value in data.items() if value is not None},
         )
     )
     await session.flush()

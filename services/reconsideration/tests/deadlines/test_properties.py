@@ -8,17 +8,20 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reconsideration.applications.models import Procedure
 from reconsideration.deadlines.calendars import (
     CalendarYear,
     WorkingCalendar,
     package_calendar,
 )
-from reconsideration.deadlines.models import CalendarSource
+from reconsideration.deadlines.exceptions import ClockNotInLaw
+from reconsideration.deadlines.models import CalendarSource, Clock, Direction
 from reconsideration.deadlines.periods import (
     add_calendar_days,
     add_working_days,
     subtract_working_days,
 )
+from reconsideration.deadlines.statutes import compute_deadline, law_for
 
 PACKAGE = package_calendar()
 #: Starts far enough from the end of the package's last year (2026) that every period stays in it.
@@ -133,3 +136,49 @@ def test_a_calendar_day_deadline_is_the_first_working_day_from_its_last_day(
         calendar.is_working_day(last + dt.timedelta(k))
         for k in range((due - last).days)
     )
+
+
+#: Receipt dates in the package's years (to 2026-06-30, so every clock stays in them),
+#: both law versions (the 2023 revision from 2024-01-01).
+RECEIPTS = st.dates(dt.date(2004, 1, 1), dt.date(2026, 6, 30))
+
+
+@given(
+    RECEIPTS,
+    st.integers(min_value=0, max_value=60),
+    st.sampled_from([*Procedure]),
+    st.integers(min_value=0, max_value=30),
+)
+@settings(max_examples=300, deadline=None)
+def test_every_clock_of_an_application_ends_on_a_working_day_not_before_its_start(
+    received_on: dt.date, offset: int, procedure: Procedure, extension: int
+) -> None:
+    """Must-show 2 of issue 5: for any receipt date in the known years, every computed
+    deadline of the application's law is a working day and not before its start (the
+    hearing notice counts back, so it is before the hearing day instead)."""
+    law = law_for(received_on)
+    starts_on = received_on + dt.timedelta(days=offset)
+    computed = 0
+    for clock in Clock:
+        try:
+            rule = law.rule(clock, procedure)
+        except ClockNotInLaw:
+            continue
+        days = extension if rule.extension and rule.extension.max_days == 30 else 0
+        deadline = compute_deadline(
+            clock,
+            received_on=received_on,
+            starts_on=starts_on,
+            calendar=PACKAGE,
+            procedure=procedure,
+            extension_days=days,
+        )
+        due = deadline.due_on
+        assert due is not None
+        assert PACKAGE.is_working_day(due), (clock, due)
+        if rule.direction is Direction.before:
+            assert due < starts_on
+        else:
+            assert due > starts_on
+        computed += 1
+    assert computed >= 3  # the 1999 law has no simplified procedure

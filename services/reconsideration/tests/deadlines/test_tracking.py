@@ -45,13 +45,6 @@ async def step(
     return await run(client, app["id"], body)
 
 
-@pytest.fixture
-def no_2027(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The package without 2027 (and later), even once a release covers it."""
-    years = tuple(y for y in calendars.package_years() if y.year < 2027)
-    monkeypatch.setattr(calendars, "package_years", lambda: years)
-
-
 class TestClocksOnTheApplication:
     async def test_each_clock_after_each_step(self, client: httpx.AsyncClient) -> None:
         app = await receive(client, received_on="2024-03-01")
