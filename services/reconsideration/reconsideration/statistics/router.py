@@ -14,9 +14,11 @@ router = APIRouter(prefix="/statistics", tags=["statistics"])
 @router.get("", response_model=Statistics, responses=problem_responses())
 async def read_statistics(session: SessionDep, query: StatisticsQueryDep) -> Statistics:
     """The reconsideration and litigation figures of the annual report for one county
-    (`region_code`) and `year`, each computed from the records with its definition, plus
-    breakdowns of applications received (by matter type, respondent, receipt channel, township
-    and month) and of decisions by decision type."""
+    (`region_code`) and `year`, each computed from the records with its definition; beside
+    them `breakdowns`, counts of applications received (by matter type, respondent, receipt
+    channel, township and month) and of decisions by decision type, and `breakdown_figures`,
+    the figures with their rates by respondent, matter type, decision type and month, and the
+    litigation figures by defendant agency and outcome."""
     return await service.compute_statistics(
         session, region_code=query.region_code, year=query.year
     )

@@ -1,11 +1,28 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from reconsideration.schemas import RegionCode
-from shared.statistics import FigureDefinition, Statistics
+from shared.statistics import FigureDefinition, RateFigure
+from shared.statistics import Statistics as FigureStatistics
 
-__all__ = ["DEFINITIONS", "Statistics", "StatisticsQuery"]
+__all__ = [
+    "DEFINITIONS",
+    "ApplicationFlows",
+    "ApplicationGroup",
+    "BreakdownFigures",
+    "BreakdownRate",
+    "ConclusionGroup",
+    "LitigationBreakdowns",
+    "LitigationGroup",
+    "OutcomeGroup",
+    "ReconsiderationBreakdowns",
+    "Statistics",
+    "StatisticsQuery",
+]
 
 
 class StatisticsQuery(BaseModel):
@@ -116,3 +133,143 @@ DEFINITIONS: dict[str, FigureDefinition] = {
         ),
     )
 }
+
+
+# --- Breakdowns beside the figures (domain.md §6: not part of the key list) -----------------
+#
+# A group's measure is the figure of the same name restricted to the group: the same
+# conditions, the same date for the period (received on received_on, not accepted on
+# not_accepted_on, accepted on accepted_on, concluded, decided, corrected and mediated or
+# settled on concluded_on), so each breakdown's groups add up to the county's figure.
+
+
+class BreakdownRate(BaseModel):
+    """A rate of a group: the shape of a rate figure without its definition (the figure of
+    the same key has it)."""
+
+    kind: Literal["rate"] = "rate"
+    numerator: int
+    denominator: int
+    value: Decimal | None = Field(
+        description="numerator ÷ denominator rounded half-up to 6 decimals; null when the denominator is 0."
+    )
+    display: str = Field(
+        description="Percentage rounded half-up to the figure's precision; `—` when undefined."
+    )
+    precision: int
+
+    @classmethod
+    def of(cls, figure: RateFigure) -> BreakdownRate:
+        return cls(**figure.model_dump(exclude={"kind", "definition"}))
+
+
+class _Group(BaseModel):
+    # Measure names are the figure keys without the service prefix; a variant keeps its dot.
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class ApplicationFlows(_Group):
+    """What happened to the applications of a group in the period, each on its own date."""
+
+    applications_received: int
+    not_accepted: int
+    accepted: int
+    concluded: int
+    decided: int = Field(
+        description="Concluded by a decision: the denominator of correction_rate."
+    )
+    corrected: int
+    mediated_or_settled: int
+    correction_rate: BreakdownRate
+    correction_rate_over_concluded: BreakdownRate = Field(
+        alias="correction_rate.over_concluded"
+    )
+    mediated_or_settled_rate: BreakdownRate
+
+
+class ApplicationGroup(ApplicationFlows):
+    pending: int = Field(
+        description="Accepted on or before the period's last day and not concluded by then."
+    )
+
+
+class ConclusionGroup(_Group):
+    """Applications concluded in the period in one way (a decision type of §3.4, a mediation
+    statement, or a termination on its ground)."""
+
+    bucket: Literal[
+        "correction", "upheld", "dismissed", "mediated_or_settled", "terminated"
+    ] = Field(description="The statistic bucket of domain.md §3.4.")
+    concluded: int
+    decided: int
+    corrected: int
+    mediated_or_settled: int
+
+
+class ReconsiderationBreakdowns(BaseModel):
+    by_respondent: dict[str, ApplicationGroup] = Field(
+        description="By the respondent agency, as written on the application; agencies with "
+        "nothing in the period are left out."
+    )
+    by_matter_type: dict[str, ApplicationGroup] = Field(
+        description="By matter type: all seven, zeros included."
+    )
+    by_decision_type: dict[str, ConclusionGroup] = Field(
+        description="Applications concluded in the period by how they ended: the eight decision "
+        "types, `mediation_statement`, and `termination.<ground>` for each termination ground; all "
+        "present, zeros included."
+    )
+    by_month: dict[str, ApplicationFlows] = Field(
+        description="By month `01`…`12` of the period, all present; each measure by the month of its "
+        "own date (received_on, not_accepted_on, accepted_on, concluded_on). Pending is a count at "
+        "the period's end and has no month."
+    )
+
+
+class LitigationGroup(_Group):
+    cases: int
+    cases_county_government_party: int = Field(alias="cases.county_government_party")
+    concluded: int
+    pending: int
+    lost: int
+    loss_rate: BreakdownRate
+    head_appearance_rate: BreakdownRate
+    head_appearance_rate_per_hearing: BreakdownRate = Field(
+        alias="head_appearance_rate.per_hearing"
+    )
+
+
+class OutcomeGroup(_Group):
+    concluded: int = Field(
+        description="Cases concluded in the period with this outcome."
+    )
+    cases_county_government_party: int = Field(
+        alias="cases.county_government_party",
+        description="Of those, cases to which the county government is a party.",
+    )
+
+
+class LitigationBreakdowns(BaseModel):
+    by_defendant_agency: dict[str, LitigationGroup] = Field(
+        description="By defendant agency; agencies with no case handled in the period are left out."
+    )
+    by_outcome: dict[str, OutcomeGroup] = Field(
+        description="Cases concluded in the period by outcome: all five, zeros included."
+    )
+
+
+class BreakdownFigures(BaseModel):
+    reconsideration: ReconsiderationBreakdowns
+    litigation: LitigationBreakdowns
+
+
+class Statistics(FigureStatistics):
+    """The figures, the count breakdowns every service returns, and this service's breakdowns
+    of its figures (with their rates)."""
+
+    breakdown_figures: BreakdownFigures = Field(
+        description="The figures by respondent, matter type, decision type and month, and the "
+        "litigation figures by defendant agency and outcome (domain.md §6: beside the figures, not "
+        "part of the key list). Each group's measure is the figure of the same name restricted to "
+        "the group, so the groups of a breakdown add up to the figure."
+    )
