@@ -21,7 +21,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return create_data_service_app(
         settings or Settings(),
         title="Fazhi mediation service (人民调解)",
-        description="Committees, mediators, trainings and disputes of people's mediation, and their statistics.",
+        description="Committees, mediators, trainings, disputes and screening rounds of "
+        "people's mediation, their statistics and the county's analysis.",
         api_router=api_router,
         alembic_ini=ALEMBIC_INI,
         audit_model=AuditEvent,

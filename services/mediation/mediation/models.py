@@ -5,6 +5,7 @@ from mediation.committees.models import CommitteeMember, MediationCommittee
 from mediation.db import Base, CaseNumberCounter, IdempotencyRecord
 from mediation.disputes.models import Dispute, DisputeEvent, DisputeParty
 from mediation.mediators.models import Mediator
+from mediation.screening.models import ScreeningRound
 from mediation.trainings.models import Training
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "IdempotencyRecord",
     "MediationCommittee",
     "Mediator",
+    "ScreeningRound",
     "Training",
 ]

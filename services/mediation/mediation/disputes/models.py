@@ -6,10 +6,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, String, Text, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.db import Base
+from mediation.mediators.models import Mediator
 from shared.db import Money, RecordMixin
 
 
@@ -104,6 +117,7 @@ class PartyKind(StrEnum):
 
 class DisputeEventType(StrEnum):
     register = "register"
+    assign_mediators = "assign_mediators"
     start_mediation = "start_mediation"
     resolve = "resolve"
     fail = "fail"
@@ -113,6 +127,25 @@ class DisputeEventType(StrEnum):
     apply_for_confirmation = "apply_for_confirmation"
     confirm_agreement = "confirm_agreement"
     refuse_confirmation = "refuse_confirmation"
+
+
+#: The mediators assigned to a dispute (人民调解法 Art. 19: the committee designates one or
+#: more of its mediators, or the parties choose them).
+dispute_mediators = Table(
+    "dispute_mediators",
+    Base.metadata,
+    Column(
+        "dispute_id",
+        ForeignKey("disputes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "mediator_id",
+        ForeignKey("mediators.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class Dispute(RecordMixin, Base):
@@ -139,6 +172,11 @@ class Dispute(RecordMixin, Base):
     cost_saved: Mapped[Decimal | None] = mapped_column(Money)
     partner_region_code: Mapped[str | None] = mapped_column(String(6))
     partner_committee: Mapped[str | None] = mapped_column(String(200))
+    #: The screening round that found the dispute (source ``screening``), if registered
+    #: from one.
+    screening_round_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("screening_rounds.id"), index=True
+    )
     registered_on: Mapped[dt.date] = mapped_column(Date)
     time_limit_due_on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[DisputeStatus] = mapped_column(
@@ -178,6 +216,11 @@ class Dispute(RecordMixin, Base):
 
     parties: Mapped[list[DisputeParty]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="DisputeParty.position"
+    )
+    mediators: Mapped[list[Mediator]] = relationship(
+        secondary=dispute_mediators,
+        lazy="selectin",
+        order_by=(Mediator.created_at, Mediator.id),
     )
 
 

@@ -93,6 +93,12 @@ async def register_dispute(
     (30 calendar days by default) is shown as `time_limit_due_on`. A committee outside the
     caller's organisation is unknown (422); a dispute outside it answers 403.
 
+    `mediator_ids` assigns mediators of the dispute's committee at once (人民调解法 Art. 19;
+    another committee's mediator answers 422). A cross-border joint mediation (边界联调)
+    names the partner's county (`partner_region_code`; the read adds its province) and
+    committee. Disputes found by a screening round are registered with `POST
+    /screening-rounds/{id}/disputes`, which links them to the round.
+
     Parties' ID numbers, credit codes and phones are stored encrypted; the answer shows
     ID numbers and phones masked unless the caller has `mediation:pii`."""
     dispute = await service.register_dispute(
@@ -213,6 +219,10 @@ async def apply_dispute_command(
     cipher: CipherDep,
 ) -> Response:
     """Apply a command:
+    - `assign_mediators` (registered or mediating): the mediators of the dispute's committee
+      designated by it or chosen by the parties (人民调解法 Art. 19), replacing those
+      assigned before; a mediator of another committee answers 422 naming
+      `mediator_ids.<i>`;
     - `start_mediation` (registered → mediating), `resolve` with the agreement (mediating →
       resolved; it opens the 30-day judicial-confirmation window from the agreement's
       `effective_on`), `fail` with the reason (mediating → failed);

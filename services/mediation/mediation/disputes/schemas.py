@@ -122,8 +122,19 @@ class DisputeCreate(BaseModel):
         default=None,
         description="County of the partner in cross-border joint mediation (边界联调).",
     )
-    partner_committee: str | None = Field(default=None, max_length=200)
+    partner_committee: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The partner committee in the other province (e.g. a joint border "
+        "committee, 联合人民调解委员会); needs `partner_region_code`.",
+    )
     registered_on: PastDate
+    mediator_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Mediators assigned at registration (人民调解法 Art. 19): mediators of "
+        "the dispute's committee; later changed with the `assign_mediators` command.",
+    )
 
     @model_validator(mode="after")
     def _identifiers_fit_the_kind(self) -> DisputeCreate:
@@ -157,7 +168,7 @@ class DisputeCreate(BaseModel):
             raise InvalidInput(
                 "partner_committee needs partner_region_code",
                 field="partner_region_code",
-                code="missing",
+                code="partner_region_required",
             )
         return self
 
@@ -179,8 +190,26 @@ class DisputeRead(BaseModel):
     parties: list[PartyRead]
     amount_involved: Decimal | None
     cost_saved: Decimal | None
-    partner_region_code: str | None
+    partner_region_code: str | None = Field(
+        description="County (GB/T 2260) of the partner in cross-border joint mediation "
+        "(边界联调), if any."
+    )
+    partner_province_code: str | None = Field(
+        default=None,
+        description="The partner's province (GB/T 2260: the first two digits of "
+        "`partner_region_code` followed by 0000), if any.",
+        examples=["430000"],
+    )
     partner_committee: str | None
+    mediator_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="The mediators assigned (人民调解法 Art. 19), in the order they were "
+        "registered as mediators.",
+    )
+    screening_round_id: uuid.UUID | None = Field(
+        default=None,
+        description="The screening round (排查) that found the dispute (source `screening`).",
+    )
     registered_on: dt.date
     time_limit_due_on: dt.date = Field(
         description="registered_on + the time limit (calendar days, configurable)."
@@ -273,6 +302,24 @@ class DisputeFilters(BaseModel):
         description="true: only disputes flagged with an escalation risk (the watch list); "
         "false: only those not flagged.",
     )
+    screening_round_id: uuid.UUID | None = Field(
+        default=None, description="Disputes found by this screening round."
+    )
+
+
+class AssignMediators(BaseModel):
+    """The committee designates (or the parties choose) the mediators of the dispute
+    (人民调解法 Art. 19); they replace those assigned before."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal[DisputeEventType.assign_mediators]
+    occurred_on: PastDate
+    mediator_ids: list[uuid.UUID] = Field(
+        min_length=1,
+        max_length=20,
+        description="Mediators of the dispute's committee (`/mediators`).",
+    )
 
 
 class StartMediation(BaseModel):
@@ -304,7 +351,25 @@ class Resolve(BaseModel):
 
     type: Literal[DisputeEventType.resolve]
     occurred_on: PastDate
-    agreement: AgreementCreate
+    agreement: AgreementCreate = Field(
+        description="Required: a dispute is resolved only by an agreement (人民调解法 Art. "
+        "28); a mediation that reached none ends with `fail`."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _agreement_recorded(cls, data: Any) -> Any:
+        """A missing or null ``agreement`` is refused with a problem naming it, not
+        pydantic's bare "Field required"."""
+        if isinstance(data, dict) and data.get("agreement") is None:
+            raise InvalidInput(
+                "a dispute is resolved by an agreement (人民调解法 Art. 28); record the "
+                "agreement (its form, terms and, if any, performance due date), or use "
+                "fail when mediation reached none",
+                field="agreement",
+                code="agreement_required",
+            )
+        return data
 
 
 class Fail(BaseModel):
@@ -386,7 +451,8 @@ class RefuseConfirmation(BaseModel):
 
 
 DisputeCommand = Annotated[
-    StartMediation
+    AssignMediators
+    | StartMediation
     | Resolve
     | Fail
     | FlagEscalationRisk

@@ -28,6 +28,7 @@ from mediation.disputes.models import (
 )
 from mediation.disputes.schemas import (
     ApplyForConfirmation,
+    AssignMediators,
     ClearEscalationRisk,
     ConfirmAgreement,
     DeadlineRead,
@@ -47,9 +48,11 @@ from mediation.disputes.schemas import (
     Resolve,
     StartMediation,
 )
+from mediation.mediators.models import Mediator
 from mediation.schemas import township_in_region
 from shared.auth import OrgScope, Principal
 from shared.case_numbers import case_number, next_number
+from shared.db import utcnow
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
 from shared.personal_data import PersonalDataCipher, mask_id_number, mask_phone
@@ -81,6 +84,7 @@ DUE_HORIZON_DAYS = 7
 #: risk do not depend on the status (a failed mediation may be the riskiest); they depend
 #: on the flag (:func:`_check_substate`).
 ALLOWED_FROM: dict[DisputeEventType, frozenset[DisputeStatus]] = {
+    DisputeEventType.assign_mediators: DisputeStatus.open(),
     DisputeEventType.start_mediation: frozenset({DisputeStatus.registered}),
     DisputeEventType.resolve: frozenset({DisputeStatus.mediating}),
     DisputeEventType.fail: frozenset({DisputeStatus.mediating}),
@@ -109,15 +113,18 @@ async def register_dispute(
     org: OrgScope | None,
     cipher: PersonalDataCipher,
     abbreviations: dict[str, str] | None = None,
+    screening_round_id: uuid.UUID | None = None,
 ) -> Dispute:
     """Register a dispute for mediation in status ``registered``, numbered
     ``<county>人调〔<year registered>〕<n>号`` (shared.case_numbers; ``abbreviations``
     maps region codes to the county's abbreviation).
 
     ``time_limit_due_on`` is ``registered_on`` + ``time_limit_days`` calendar days
-    (local practice, default 30). Raises InvalidInput (``committee_id``, also for a
-    committee outside the caller's ``org``; ``township_code``) and Forbidden (403) for a
-    dispute outside the caller's organisation (e.g. another township).
+    (local practice, default 30). ``mediator_ids`` must name mediators of the committee
+    (:func:`committee_mediators`); ``screening_round_id`` links a dispute registered from a
+    screening round. Raises InvalidInput (``committee_id``, also for a committee outside
+    the caller's ``org``; ``township_code``; ``mediator_ids.<i>``) and Forbidden (403) for
+    a dispute outside the caller's organisation (e.g. another township).
     """
     committee = await find_committee(session, payload.committee_id, org=org)
     if committee is None:
@@ -135,7 +142,10 @@ async def register_dispute(
             township_code=township_code,
             committee_id=committee.id,
         )
-    data = payload.model_dump(exclude={"parties", "township_code"})
+    mediators = await committee_mediators(
+        session, committee.id, payload.mediator_ids, field="mediator_ids"
+    )
+    data = payload.model_dump(exclude={"parties", "township_code", "mediator_ids"})
     year = payload.registered_on.year
     number = await next_number(
         session, CaseNumberCounter, series=f"{committee.region_code}:dispute", year=year
@@ -150,6 +160,8 @@ async def register_dispute(
         status=DisputeStatus.registered,
         time_limit_due_on=payload.registered_on + dt.timedelta(days=time_limit_days),
         parties=[_party(i, p, cipher=cipher) for i, p in enumerate(payload.parties)],
+        mediators=mediators,
+        screening_round_id=screening_round_id,
     )
     session.add(dispute)
     await session.flush()
@@ -164,6 +176,48 @@ async def register_dispute(
     )
     await session.flush()
     return dispute
+
+
+async def committee_mediators(
+    session: AsyncSession,
+    committee_id: uuid.UUID,
+    mediator_ids: list[uuid.UUID],
+    *,
+    field: str,
+) -> list[Mediator]:
+    """The mediators named, each a mediator of the committee, ordered as
+    ``Dispute.mediators`` orders them.
+
+    Rule (人民调解法 Art. 19): a dispute is mediated by mediators of the committee that
+    took it, designated by the committee or chosen by the parties; a mediator of another
+    committee, even of the same county, is refused. Raises InvalidInput naming
+    ``<field>.<i>`` (unknown, or of another committee) or ``<field>`` (a duplicate)."""
+    if len(set(mediator_ids)) != len(mediator_ids):
+        raise InvalidInput(
+            f"{field} lists a mediator twice", field=field, code="duplicate"
+        )
+    if not mediator_ids:
+        return []
+    found = {
+        m.id: m
+        for m in (
+            await session.scalars(select(Mediator).where(Mediator.id.in_(mediator_ids)))
+        ).all()
+    }
+    for i, mediator_id in enumerate(mediator_ids):
+        mediator = found.get(mediator_id)
+        if mediator is None:
+            raise InvalidInput(
+                "names no mediator", field=f"{field}.{i}", code="unknown"
+            )
+        if mediator.committee_id != committee_id:
+            raise InvalidInput(
+                "the mediator belongs to another committee: a dispute is mediated by "
+                "mediators of its own committee (人民调解法 Art. 19)",
+                field=f"{field}.{i}",
+                code="not_of_committee",
+            )
+    return sorted(found.values(), key=lambda m: (m.created_at, m.id))
 
 
 def _party(
@@ -264,6 +318,12 @@ def dispute_read(
                 if hasattr(dispute, name) and name != "parties"
             },
             "parties": [],
+            "mediator_ids": [m.id for m in dispute.mediators],
+            "partner_province_code": (
+                dispute.partner_region_code[:2] + "0000"
+                if dispute.partner_region_code
+                else None
+            ),
             "on_watch_list": dispute.escalation_risk_flagged_on is not None,
             "escalation_risks": escalation_risks(dispute),
             "deadlines": deadlines(dispute, as_of=as_of),
@@ -458,7 +518,8 @@ async def apply_command(
 ) -> Dispute:
     """Move a dispute through its lifecycle.
 
-    ``start_mediation``: registered → mediating; ``resolve``: mediating → resolved, with
+    ``assign_mediators`` (registered or mediating) replaces the assigned mediators, all of
+    the dispute's committee; ``start_mediation``: registered → mediating; ``resolve``: mediating → resolved, with
     the agreement (a dispute is resolved only by an agreement, 人民调解法 Art. 28), which
     opens the judicial-confirmation window; ``fail``: mediating → failed, with the reason.
     ``flag_escalation_risk`` / ``clear_escalation_risk`` put the dispute on the watch list
@@ -480,6 +541,14 @@ async def apply_command(
     _check_substate(dispute, command)
     data: dict[str, object] = {}
     match command:
+        case AssignMediators(mediator_ids=mediator_ids):
+            _not_before(command.occurred_on, dispute.registered_on, "registration")
+            dispute.mediators = await committee_mediators(
+                session, dispute.committee_id, mediator_ids, field="mediator_ids"
+            )
+            # The dispute row itself must change so that its version (its ETag) moves on.
+            dispute.updated_at = utcnow()
+            data = {"mediator_ids": [str(m.id) for m in dispute.mediators]}
         case StartMediation():
             _not_before(command.occurred_on, dispute.registered_on, "registration")
             dispute.status = DisputeStatus.mediating

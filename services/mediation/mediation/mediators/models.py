@@ -4,10 +4,11 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import Date, Enum, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, Date, Enum, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.db import Base
+from mediation.trainings.models import Training
 from shared.db import RecordMixin
 
 
@@ -16,6 +17,26 @@ class MediatorEmployment(StrEnum):
 
     full_time = "full_time"
     part_time = "part_time"
+
+
+#: Which mediator attended which training session (人民调解法 Art. 14: the county 司法局
+#: trains mediators regularly). A training's ``attendees_count`` is kept as recorded: it
+#: also counts people who are not mediators of this service.
+mediator_trainings = Table(
+    "mediator_trainings",
+    Base.metadata,
+    Column(
+        "mediator_id",
+        ForeignKey("mediators.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "training_id",
+        ForeignKey("trainings.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class Mediator(RecordMixin, Base):
@@ -37,3 +58,9 @@ class Mediator(RecordMixin, Base):
         )
     )
     recruited_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+    trainings: Mapped[list[Training]] = relationship(
+        secondary=mediator_trainings,
+        lazy="selectin",
+        order_by=(Training.held_on, Training.id),
+    )

@@ -6,12 +6,16 @@ from mediation.audit.service import audit_change
 from mediation.db import IdempotencyDep, SessionDep
 from mediation.mediators import service
 from mediation.mediators.dependencies import MediatorDep, MediatorFiltersDep
-from mediation.mediators.exceptions import MediatorNotFound
-from mediation.mediators.schemas import MediatorCreate, MediatorRead
+from mediation.mediators.exceptions import MediatorNotFound, TrainingAlreadyAttended
+from mediation.mediators.schemas import (
+    MediatorCreate,
+    MediatorRead,
+    TrainingAttendance,
+)
 from shared.auth import Forbidden, PrincipalDep
-from shared.conditional import etag
+from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
-from shared.idempotency import CREATE_PROBLEMS, commit_response
+from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 
 router = APIRouter(prefix="/mediators", tags=["mediators"])
@@ -30,8 +34,10 @@ async def create_mediator(
     principal: PrincipalDep,
     request: Request,
 ) -> Response:
-    """Register a mediator (调解员) of a committee. A committee outside the caller's
-    organisation is unknown (422)."""
+    """Register a mediator (调解员) of a committee: full-time (专职) or part-time (兼职),
+    the recruitment date and, optionally, the training sessions attended
+    (`training_ids`, trainings of the committee's county). A committee or training outside
+    the caller's organisation is unknown (422)."""
     mediator = await service.create_mediator(
         session, payload=payload, org=principal.org
     )
@@ -79,6 +85,50 @@ async def read_mediator(
     response: Response,
     mediator: MediatorDep,
 ) -> MediatorRead:
-    """One mediator."""
+    """One mediator, with the training sessions attended."""
     response.headers["ETag"] = etag(mediator.version)
     return MediatorRead.model_validate(mediator)
+
+
+@router.post(
+    "/{mediator_id}/trainings",
+    response_model=MediatorRead,
+    responses=problem_responses(
+        MediatorNotFound, TrainingAlreadyAttended, *COMMAND_PROBLEMS
+    ),
+)
+async def record_mediator_training(
+    mediator: MediatorDep,
+    idempotency: IdempotencyDep,
+    if_match: IfMatchDep,
+    payload: TrainingAttendance,
+    session: SessionDep,
+    principal: PrincipalDep,
+    request: Request,
+) -> Response:
+    """Record that the mediator attended a training session (人民调解法 Art. 14: the county
+    司法局 trains mediators regularly). `If-Match` with the mediator's ETag is required.
+    A training unknown, outside the caller's organisation or held for another county
+    answers 422 naming `training_id`; an attendance already recorded answers 409. The
+    answer is the mediator with `trainings` (oldest first)."""
+    if_match.check(mediator)
+    mediator = await service.record_training(
+        session, mediator, payload=payload, org=principal.org
+    )
+    audit_change(
+        session,
+        principal=principal,
+        request=request,
+        action="record_training",
+        resource_type="mediator",
+        resource_id=mediator.id,
+        region_code=mediator.region_code,
+        changes=payload.model_dump(mode="json"),
+        status=status.HTTP_200_OK,
+    )
+    return await commit_response(
+        session,
+        lambda: MediatorRead.model_validate(mediator),
+        record=mediator,
+        idempotency=idempotency,
+    )

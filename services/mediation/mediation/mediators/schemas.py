@@ -21,6 +21,32 @@ class MediatorCreate(BaseModel):
     recruited_on: CaseDate = Field(
         description="Date the mediator was recruited (the report counts full-time recruits)."
     )
+    training_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Training sessions (`/trainings`) of the mediator's county the mediator "
+        "has attended; more are added with `POST /mediators/{id}/trainings`.",
+    )
+
+
+class AttendedTraining(BaseModel):
+    """A training session the mediator attended."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    held_on: dt.date
+
+
+class TrainingAttendance(BaseModel):
+    """The mediator attended this training session (调解员培训, 人民调解法 Art. 14)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    training_id: uuid.UUID = Field(
+        description="A training of the mediator's county (`/trainings`)."
+    )
 
 
 class MediatorRead(BaseModel):
@@ -33,6 +59,9 @@ class MediatorRead(BaseModel):
     name: str
     employment: MediatorEmployment
     recruited_on: dt.date
+    trainings: list[AttendedTraining] = Field(
+        description="Training sessions attended, oldest first."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int

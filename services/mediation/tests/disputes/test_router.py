@@ -215,7 +215,29 @@ class TestDisputeLifecycle:
             client, dispute["id"], {"type": "resolve", "occurred_on": "2023-03-10"}
         )
         assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "resolve.agreement"
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert [(e["field"], e["code"]) for e in problem["errors"]] == [
+            ("agreement", "agreement_required")
+        ]
+        assert "人民调解法 Art. 28" in problem["detail"]
+        assert "use fail" in problem["detail"]
+        assert (await client.get(f"/api/v1/disputes/{dispute['id']}")).json()[
+            "status"
+        ] == "mediating"
+
+    async def test_resolve_with_a_null_agreement_is_refused(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
+        dispute = await register(client, committee_id)
+        await command(client, dispute["id"], START)
+        response = await command(
+            client,
+            dispute["id"],
+            {"type": "resolve", "occurred_on": "2023-03-10", "agreement": None},
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "agreement"
 
     async def test_step_dated_before_the_previous_one_is_refused(
         self, client: httpx.AsyncClient, committee_id: str
