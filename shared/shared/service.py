@@ -16,13 +16,20 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
 from shared.audit import DeniedAttemptMiddleware
-from shared.auth import Forbidden, Unauthorized, service_access, token_verifier_from
+from shared.auth import (
+    Forbidden,
+    OrgScope,
+    PrincipalDep,
+    Unauthorized,
+    service_access,
+    token_verifier_from,
+)
 from shared.case_numbers import DEFAULT_ABBREVIATIONS
 from shared.db import (
     create_engine,
@@ -127,6 +134,34 @@ request answers 422; while the first is still running a retry waits, then answer
 (`urn:fazhi:problem:<slug>`), the `request_id`, and `errors[]` naming each bad field."""
 
 
+class CallerRead(BaseModel):
+    """The caller as the service sees its token: who, with which scopes, for which
+    organisation (``null`` members do not restrict)."""
+
+    subject: str
+    name: str
+    kind: str = Field(description="`user` or `client` (an integrating system).")
+    scopes: list[str] = Field(description="Sorted.")
+    org: OrgScope
+
+
+caller_router = APIRouter(prefix="/api/v1", tags=["caller"])
+
+
+@caller_router.get("/me", response_model=CallerRead)
+async def read_caller(principal: PrincipalDep) -> CallerRead:
+    """The caller's identity, scopes and organisation as this service reads the token: a
+    way for an integrating system to check what its token allows, without touching
+    records (nothing is read from the database; not audited)."""
+    return CallerRead(
+        subject=principal.subject,
+        name=principal.name,
+        kind=principal.kind,
+        scopes=sorted(principal.scopes),
+        org=principal.org,
+    )
+
+
 def create_data_service_app(
     settings: DataServiceSettings,
     *,
@@ -169,18 +204,19 @@ def create_data_service_app(
     )
     install_db_problem_handlers(app)
     install_idempotency_handlers(app)
-    app.include_router(
-        api_router,
-        dependencies=[
-            Depends(request_guard),
-            Depends(service_access(settings.service_name)),
-        ],
-        # What those two and the database answer, on every operation (its own entries
-        # take precedence).
-        responses=problem_responses(
-            UnknownQueryParameter, Unauthorized, Forbidden, DatabaseUnavailable
-        ),
-    )
+    for router in (api_router, caller_router):
+        app.include_router(
+            router,
+            dependencies=[
+                Depends(request_guard),
+                Depends(service_access(settings.service_name)),
+            ],
+            # What those two and the database answer, on every operation (its own
+            # entries take precedence).
+            responses=problem_responses(
+                UnknownQueryParameter, Unauthorized, Forbidden, DatabaseUnavailable
+            ),
+        )
     _document_body_problems(app)
     return app
 
