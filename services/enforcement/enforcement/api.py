@@ -6,6 +6,7 @@ from enforcement.agencies.router import router as agencies
 from enforcement.audit.router import router as audit
 from enforcement.campaigns.router import router as campaigns
 from enforcement.case_file_reviews.router import router as case_file_reviews
+from enforcement.case_file_rubrics.router import router as case_file_rubrics
 from enforcement.inspections.router import router as inspections
 from enforcement.instruments.router import router as instruments
 from enforcement.judgment_performances.router import router as judgment_performances
@@ -14,6 +15,7 @@ from enforcement.officers.router import router as officers
 from enforcement.social_supervisors.router import router as social_supervisors
 from enforcement.statistics.router import router as statistics
 from enforcement.teams.router import router as teams
+from enforcement.tips.router import router as tips
 
 api_router = APIRouter(prefix="/api/v1")
 for router in (
@@ -21,8 +23,10 @@ for router in (
     teams,
     officers,
     instruments,
+    case_file_rubrics,
     case_file_reviews,
     social_supervisors,
+    tips,
     inspections,
     lenient_items,
     campaigns,

@@ -3,7 +3,8 @@
 from enforcement.agencies.models import EnforcementAgency
 from enforcement.audit.models import AuditEvent
 from enforcement.campaigns.models import ProblemClue, ProblemClueEvent, SpecialCampaign
-from enforcement.case_file_reviews.models import CaseFileReview
+from enforcement.case_file_reviews.models import CaseFileReview, CaseFileReviewOfficer
+from enforcement.case_file_rubrics.models import CaseFileRubric, CaseFileRubricItem
 from enforcement.db import Base, CaseNumberCounter, IdempotencyRecord
 from enforcement.inspections.models import (
     InspectionItem,
@@ -12,6 +13,7 @@ from enforcement.inspections.models import (
     RandomInspectionAgency,
     RandomInspectionEvent,
     RandomInspectionItem,
+    RandomInspectionOfficer,
 )
 from enforcement.instruments.models import InstrumentEvent, SupervisionInstrument
 from enforcement.judgment_performances.models import (
@@ -22,11 +24,15 @@ from enforcement.lenient_items.models import LenientEnforcementListItem
 from enforcement.officers.models import Officer, OfficerEvent
 from enforcement.social_supervisors.models import SocialSupervisor
 from enforcement.teams.models import ComprehensiveEnforcementTeam, TeamEvent, TeamMember
+from enforcement.tips.models import Tip
 
 __all__ = [
     "AuditEvent",
     "Base",
     "CaseFileReview",
+    "CaseFileReviewOfficer",
+    "CaseFileRubric",
+    "CaseFileRubricItem",
     "CaseNumberCounter",
     "ComprehensiveEnforcementTeam",
     "EnforcementAgency",
@@ -45,9 +51,11 @@ __all__ = [
     "RandomInspectionAgency",
     "RandomInspectionEvent",
     "RandomInspectionItem",
+    "RandomInspectionOfficer",
     "SocialSupervisor",
     "SpecialCampaign",
     "SupervisionInstrument",
     "TeamEvent",
     "TeamMember",
+    "Tip",
 ]

@@ -128,6 +128,7 @@ async def make_officer(
     *,
     hired_on: dt.date = dt.date(2023, 3, 1),
     training_completed_on: dt.date | None = None,
+    certificate_valid_until: dt.date = dt.date(2028, 12, 31),
 ) -> Officer:
     return await create_officer(
         session,
@@ -136,7 +137,7 @@ async def make_officer(
             agency_id=agency.id,
             name="执法员甲",
             certificate_number=f"T{_suffix()}",
-            certificate_valid_until=dt.date(2028, 12, 31),
+            certificate_valid_until=certificate_valid_until,
             hired_on=hired_on,
             training_completed_on=training_completed_on,
         ),

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from enforcement.case_file_reviews.models import CaseFileReview
-from enforcement.case_file_reviews.schemas import ReviewFilters
+from enforcement.case_file_reviews.schemas import ReviewFilters, ReviewResultsQuery
 from enforcement.case_file_reviews.service import get_review
 from enforcement.db import SessionDep
 from shared.auth import PrincipalDep
@@ -21,3 +21,4 @@ async def _review(
 
 ReviewDep = Annotated[CaseFileReview, Depends(_review)]
 ReviewFiltersDep = Annotated[ReviewFilters, Query()]
+ReviewResultsQueryDep = Annotated[ReviewResultsQuery, Query()]

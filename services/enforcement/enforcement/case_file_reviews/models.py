@@ -4,8 +4,10 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -14,9 +16,10 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from enforcement.db import Base
@@ -68,6 +71,8 @@ class CaseFileReview(RecordMixin, Base):
         CheckConstraint(
             "total_score >= 0 AND total_score <= 1000", name="total_score_range"
         ),
+        # One review per case file (an agency's case reference).
+        UniqueConstraint("agency_id", "case_reference"),
     )
 
     agency_id: Mapped[uuid.UUID] = mapped_column(
@@ -89,3 +94,36 @@ class CaseFileReview(RecordMixin, Base):
         ),
         index=True,
     )
+    second_reviewer: Mapped[str | None] = mapped_column(String(100))
+    rubric_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("case_file_rubrics.id"), index=True
+    )
+    #: Per reviewer: ``{"reviewer", "points": {item code: "points"}, "total"}`` (rubric reviews).
+    score_sheets: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    #: Codes of the rubric's veto items found to apply.
+    veto_items: Mapped[list[str] | None] = mapped_column(JSON)
+    #: The date of the case's decision: the day its handling officers acted.
+    case_decided_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    handling_officers: Mapped[list[CaseFileReviewOfficer]] = relationship(
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="CaseFileReviewOfficer.position",
+    )
+
+    @property
+    def handling_officer_ids(self) -> list[uuid.UUID]:
+        return [o.officer_id for o in self.handling_officers]
+
+
+class CaseFileReviewOfficer(RecordMixin, Base):
+    """An officer who handled (承办) the reviewed case: acting on the case's decision date."""
+
+    __tablename__ = "case_file_review_officers"
+    __table_args__ = (UniqueConstraint("review_id", "officer_id"),)
+
+    review_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("case_file_reviews.id", ondelete="CASCADE"), index=True
+    )
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"), index=True)
+    position: Mapped[int]

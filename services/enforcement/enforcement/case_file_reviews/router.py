@@ -4,12 +4,20 @@ from fastapi import APIRouter, Request, Response, status
 
 from enforcement.audit.service import audit_change
 from enforcement.case_file_reviews import service
-from enforcement.case_file_reviews.dependencies import ReviewDep, ReviewFiltersDep
-from enforcement.case_file_reviews.exceptions import ReviewNotFound
+from enforcement.case_file_reviews.dependencies import (
+    ReviewDep,
+    ReviewFiltersDep,
+    ReviewResultsQueryDep,
+)
+from enforcement.case_file_reviews.exceptions import (
+    ReviewAlreadyExists,
+    ReviewNotFound,
+)
 from enforcement.case_file_reviews.schemas import (
     GradeThresholds,
     ReviewCreate,
     ReviewRead,
+    ReviewResults,
 )
 from enforcement.db import IdempotencyDep, SessionDep
 from shared.auth import Forbidden, PrincipalDep
@@ -25,7 +33,7 @@ router = APIRouter(prefix="/case-file-reviews", tags=["case-file reviews"])
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=ReviewRead,
-    responses=problem_responses(Forbidden, *CREATE_PROBLEMS),
+    responses=problem_responses(Forbidden, ReviewAlreadyExists, *CREATE_PROBLEMS),
 )
 async def record_review(
     idempotency: IdempotencyDep,
@@ -34,9 +42,15 @@ async def record_review(
     principal: PrincipalDep,
     request: Request,
 ) -> Response:
-    """Record a case-file review (案卷评查). The grade is computed: fail when a veto item applies,
-    else excellent ≥ 90, good ≥ 80, pass ≥ 60, fail below (configurable thresholds).
-    An agency outside the caller's organisation is unknown (422)."""
+    """Record the review (案卷评查) of one case file by one or two reviewers. The grade is
+    computed: fail when a veto item applies (whatever the score), else excellent ≥ 90,
+    good ≥ 80, pass ≥ 60, fail below (configurable thresholds, compared exactly: 59.5 fails,
+    89.9 is good). Either give `reviewer` and `total_score`, or a `rubric_id` with one
+    score sheet per reviewer and the `veto_items` that apply: each sheet scores every
+    scored item up to its maximum, the score is the mean of the reviewers' totals (rounded
+    down to one decimal; the grade uses the exact mean). A file (agency and
+    `case_reference`) already reviewed answers 409; an agency or rubric outside the
+    caller's organisation is unknown (422)."""
     settings = request.app.state.settings
     thresholds = GradeThresholds(
         excellent=settings.grade_excellent_min,
@@ -76,6 +90,18 @@ async def list_reviews(
     """Reviews ordered by creation, filtered by region, agency, grade and year reviewed."""
     return await service.list_reviews(
         session, filters=filters, page=page, org=principal.org
+    )
+
+
+@router.get("/results", response_model=ReviewResults, responses=problem_responses())
+async def review_results(
+    session: SessionDep, query: ReviewResultsQueryDep, principal: PrincipalDep
+) -> ReviewResults:
+    """Results per agency of a county (`region_code`) for the reviews dated in `year`:
+    files reviewed, by grade, failed by a veto, mean score (half-up to one decimal);
+    agencies without a review that year are left out, ordered by name."""
+    return await service.results_by_agency(
+        session, region_code=query.region_code, year=query.year, org=principal.org
     )
 
 

@@ -108,6 +108,11 @@ class RandomInspection(RecordMixin, Base):
         cascade="all, delete-orphan",
         order_by="RandomInspectionItem.position",
     )
+    inspectors: Mapped[list[RandomInspectionOfficer]] = relationship(
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="RandomInspectionOfficer.position",
+    )
 
     @property
     def joint(self) -> bool:
@@ -120,6 +125,10 @@ class RandomInspection(RecordMixin, Base):
     @property
     def inspection_item_ids(self) -> list[uuid.UUID]:
         return [i.item_id for i in self.items]
+
+    @property
+    def inspector_officer_ids(self) -> list[uuid.UUID]:
+        return [i.officer_id for i in self.inspectors]
 
 
 class RandomInspectionAgency(RecordMixin, Base):
@@ -149,6 +158,19 @@ class RandomInspectionItem(RecordMixin, Base):
     item_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("inspection_items.id"), index=True
     )
+    position: Mapped[int]
+
+
+class RandomInspectionOfficer(RecordMixin, Base):
+    """An officer who inspected (检查人员) in a random inspection: acting on ``inspected_on``."""
+
+    __tablename__ = "random_inspection_officers"
+    __table_args__ = (UniqueConstraint("inspection_id", "officer_id"),)
+
+    inspection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("random_inspections.id", ondelete="CASCADE"), index=True
+    )
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"), index=True)
     position: Mapped[int]
 
 

@@ -36,6 +36,11 @@ from shared.pagination import Page, PageParamsDep
 router = APIRouter(tags=["random inspections"])
 
 
+def _publication_days(request: Request) -> int:
+    days: int = request.app.state.settings.results_publication_working_days
+    return days
+
+
 @router.post(
     "/inspection-items",
     status_code=status.HTTP_201_CREATED,
@@ -184,7 +189,9 @@ async def record_inspection(
     )
     return await commit_response(
         session,
-        lambda: RandomInspectionRead.model_validate(inspection),
+        lambda: service.to_read(
+            inspection, publication_working_days=_publication_days(request)
+        ),
         record=inspection,
         status_code=status.HTTP_201_CREATED,
         location=f"/api/v1/random-inspections/{inspection.id}",
@@ -202,11 +209,18 @@ async def list_inspections(
     filters: RandomInspectionFiltersDep,
     page: PageParamsDep,
     principal: PrincipalDep,
+    request: Request,
 ) -> Page[RandomInspectionRead]:
-    """Inspection tasks ordered by creation, filtered by region, agency, joint and year inspected.
-    An agency's own staff see the tasks their agency leads or takes part in."""
+    """Inspection tasks ordered by creation, filtered by region, agency, joint and year inspected,
+    each with `results_due_on` (20 working days after `inspected_on`, configurable) and
+    `results_published_late`. An agency's own staff see the tasks their agency leads or takes
+    part in."""
     return await service.list_inspections(
-        session, filters=filters, page=page, org=principal.org
+        session,
+        filters=filters,
+        page=page,
+        org=principal.org,
+        publication_working_days=_publication_days(request),
     )
 
 
@@ -218,10 +232,15 @@ async def list_inspections(
 async def read_inspection(
     response: Response,
     inspection: RandomInspectionDep,
+    request: Request,
 ) -> RandomInspectionRead:
-    """One inspection task."""
+    """One inspection task, with `results_due_on` (the 20th working day after
+    `inspected_on`, configurable; holidays and weekends excluded) and whether the results
+    were published late."""
     response.headers["ETag"] = etag(inspection.version)
-    return RandomInspectionRead.model_validate(inspection)
+    return service.to_read(
+        inspection, publication_working_days=_publication_days(request)
+    )
 
 
 @router.post(
@@ -259,7 +278,9 @@ async def apply_inspection_command(
     )
     return await commit_response(
         session,
-        lambda: RandomInspectionRead.model_validate(inspection),
+        lambda: service.to_read(
+            inspection, publication_working_days=_publication_days(request)
+        ),
         record=inspection,
         idempotency=idempotency,
     )

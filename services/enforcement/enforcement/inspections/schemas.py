@@ -104,6 +104,12 @@ class RandomInspectionCreate(BaseModel):
         description="Departments taking part besides the lead.",
     )
     inspection_item_ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
+    inspector_officer_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Officers who inspected (drawn at random), each of a department taking "
+        "part; they act on `inspected_on` and need a valid enforcement certificate then.",
+    )
     entities_inspected: int = Field(
         ge=0, le=1_000_000, description="Market entities inspected."
     )
@@ -134,8 +140,20 @@ class RandomInspectionRead(BaseModel):
     department_count: int = Field(description="Lead plus participating agencies.")
     joint: bool = Field(description="More than one department took part.")
     inspection_item_ids: list[uuid.UUID]
+    inspector_officer_ids: list[uuid.UUID] = Field(default_factory=list)
     entities_inspected: int
     results_published_on: dt.date | None
+    results_due_on: dt.date | None = Field(
+        default=None,
+        description="Last day to publish the results in time: the 20th working day after "
+        "`inspected_on` (configurable; statutory holidays and weekends excluded, make-up "
+        "working days counted). Null for a year the holiday calendar does not cover.",
+    )
+    results_published_late: bool | None = Field(
+        default=None,
+        description="Published after `results_due_on`; null while unpublished or when "
+        "`results_due_on` is unknown.",
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int

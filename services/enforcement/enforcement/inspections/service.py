@@ -30,6 +30,7 @@ from enforcement.inspections.models import (
     RandomInspectionAgency,
     RandomInspectionEvent,
     RandomInspectionItem,
+    RandomInspectionOfficer,
 )
 from enforcement.inspections.schemas import (
     InspectionItemCommand,
@@ -43,7 +44,9 @@ from enforcement.inspections.schemas import (
     RandomInspectionFilters,
     RandomInspectionRead,
 )
+from enforcement.officers.models import Officer
 from enforcement.schemas import distinct_ids, not_before
+from enforcement.working_days import add_working_days
 from shared.auth import Forbidden, OrgScope, Principal
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
@@ -193,6 +196,45 @@ def inspections_in_org(stmt: Select[Any], org: OrgScope) -> Select[Any]:
     return stmt
 
 
+async def _require_inspectors(
+    session: AsyncSession,
+    payload: RandomInspectionCreate,
+    *,
+    departments: set[uuid.UUID],
+    org: OrgScope,
+) -> None:
+    """Raises InvalidInput (``inspector_officer_ids.<i>``): ``duplicate``; ``unknown`` for
+    no officer within ``org``; ``not_participating`` for an officer of an agency that took
+    no part. A certificate expired on ``inspected_on`` is not refused: it is reported by
+    ``GET /officers/acting-without-certificate`` (the record states what happened)."""
+    distinct_ids(payload.inspector_officer_ids, field="inspector_officer_ids")
+    officers = {
+        o.id: o
+        for o in (
+            await session.scalars(
+                in_org(
+                    select(Officer).where(
+                        Officer.id.in_(payload.inspector_officer_ids)
+                    ),
+                    Officer,
+                    org,
+                )
+            )
+        ).all()
+    }
+    for index, officer_id in enumerate(payload.inspector_officer_ids):
+        field = f"inspector_officer_ids.{index}"
+        officer = officers.get(officer_id)
+        if officer is None:
+            raise InvalidInput(f"{field} names no officer", field=field, code="unknown")
+        if officer.agency_id not in departments:
+            raise InvalidInput(
+                "the officer is of an agency that took no part",
+                field=field,
+                code="not_participating",
+            )
+
+
 async def record_inspection(
     session: AsyncSession, *, payload: RandomInspectionCreate, org: OrgScope
 ) -> RandomInspection:
@@ -264,6 +306,7 @@ async def record_inspection(
                 field=field,
                 code="not_listed",
             )
+    await _require_inspectors(session, payload, departments=departments, org=org)
     inspection = RandomInspection(
         region_code=lead.region_code,
         inspected_on=payload.inspected_on,
@@ -278,6 +321,10 @@ async def record_inspection(
         items=[
             RandomInspectionItem(item_id=t, position=i)
             for i, t in enumerate(payload.inspection_item_ids)
+        ],
+        inspectors=[
+            RandomInspectionOfficer(officer_id=o, position=i)
+            for i, o in enumerate(payload.inspector_officer_ids)
         ],
     )
     session.add(inspection)
@@ -296,6 +343,7 @@ async def get_inspection(
             .options(
                 selectinload(RandomInspection.participants),
                 selectinload(RandomInspection.items),
+                selectinload(RandomInspection.inspectors),
             )
             .where(RandomInspection.id == inspection_id),
             org,
@@ -306,18 +354,43 @@ async def get_inspection(
     return inspection
 
 
+def to_read(
+    inspection: RandomInspection, *, publication_working_days: int
+) -> RandomInspectionRead:
+    """The inspection with the date its results are due to be public and whether they
+    were published late: ``publication_working_days`` working days (configurable, default
+    20; the Hebei rule of mission-notes §3.7, results public within 20 working days of
+    finishing) counted from the day after ``inspected_on`` (working_days). Both are None
+    when the holiday calendar does not cover the days counted; lateness is None while the
+    results are unpublished."""
+    read = RandomInspectionRead.model_validate(inspection)
+    due = add_working_days(inspection.inspected_on, publication_working_days)
+    published = inspection.results_published_on
+    return read.model_copy(
+        update={
+            "results_due_on": due,
+            "results_published_late": None
+            if due is None or published is None
+            else published > due,
+        }
+    )
+
+
 async def list_inspections(
     session: AsyncSession,
     *,
     filters: RandomInspectionFilters,
     page: PageParams,
     org: OrgScope,
+    publication_working_days: int,
 ) -> Page[RandomInspectionRead]:
-    """The inspections within ``org`` (:func:`inspections_in_org`) matching ``filters``."""
+    """The inspections within ``org`` (:func:`inspections_in_org`) matching ``filters``,
+    as :func:`to_read` shows them."""
     stmt = inspections_in_org(
         select(RandomInspection).options(
             selectinload(RandomInspection.participants),
             selectinload(RandomInspection.items),
+            selectinload(RandomInspection.inspectors),
         ),
         org,
     )
@@ -346,7 +419,9 @@ async def list_inspections(
         stmt,
         page,
         model=RandomInspection,
-        to_item=RandomInspectionRead.model_validate,
+        to_item=lambda inspection: to_read(
+            inspection, publication_working_days=publication_working_days
+        ),
     )
 
 

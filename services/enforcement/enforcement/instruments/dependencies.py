@@ -7,7 +7,7 @@ from fastapi import Depends, Query
 
 from enforcement.db import SessionDep
 from enforcement.instruments.models import SupervisionInstrument
-from enforcement.instruments.schemas import InstrumentFilters
+from enforcement.instruments.schemas import InstrumentDueFilters, InstrumentFilters
 from enforcement.instruments.service import get_instrument
 from shared.auth import PrincipalDep
 
@@ -21,3 +21,4 @@ async def _instrument(
 
 InstrumentDep = Annotated[SupervisionInstrument, Depends(_instrument)]
 InstrumentFiltersDep = Annotated[InstrumentFilters, Query()]
+InstrumentDueFiltersDep = Annotated[InstrumentDueFilters, Query()]

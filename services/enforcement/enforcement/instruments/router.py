@@ -5,7 +5,11 @@ from fastapi import APIRouter, Request, Response, status
 from enforcement.audit.service import audit_change
 from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.instruments import service
-from enforcement.instruments.dependencies import InstrumentDep, InstrumentFiltersDep
+from enforcement.instruments.dependencies import (
+    InstrumentDep,
+    InstrumentDueFiltersDep,
+    InstrumentFiltersDep,
+)
 from enforcement.instruments.exceptions import (
     InstrumentNotFound,
     InstrumentTransitionNotAllowed,
@@ -13,6 +17,7 @@ from enforcement.instruments.exceptions import (
 from enforcement.instruments.schemas import (
     InstrumentCommand,
     InstrumentCreate,
+    InstrumentDueRead,
     InstrumentEventRead,
     InstrumentRead,
 )
@@ -79,6 +84,26 @@ async def list_instruments(
 ) -> Page[InstrumentRead]:
     """Instruments ordered by creation, filtered by region, agency, kind, status, follow-up and year issued."""
     return await service.list_instruments(
+        session, filters=filters, page=page, org=principal.org
+    )
+
+
+@router.get(
+    "/due", response_model=Page[InstrumentDueRead], responses=problem_responses()
+)
+async def list_due_instruments(
+    session: SessionDep,
+    filters: InstrumentDueFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
+) -> Page[InstrumentDueRead]:
+    """What is due or overdue: instruments whose rectification report is awaited from the
+    agency (`issued` or `overdue`) and due on or before `due_before` (inclusive; default 7
+    calendar days after `as_of`, which defaults to today, Beijing time), within the caller's
+    organisation, ordered by creation. Each item says whether it is `overdue` on `as_of`
+    (`as_of` after `due_on`) and its `days_left` in calendar days (negative once overdue).
+    Replied instruments await the bureau's verification, not the agency, and are not listed."""
+    return await service.list_due(
         session, filters=filters, page=page, org=principal.org
     )
 

@@ -85,6 +85,35 @@ class InstrumentFilters(BaseModel):
     year: Year | None = Field(default=None, description="Issued in this year.")
 
 
+class InstrumentDueFilters(BaseModel):
+    due_before: CaseDate | None = Field(
+        default=None,
+        description="Rectifications due on or before this day (inclusive; default: as_of + 7 calendar days).",
+    )
+    as_of: CaseDate | None = Field(
+        default=None,
+        description="The day overdue is judged on (default today, Beijing time).",
+    )
+    region_code: RegionCode | None = None
+    agency_id: uuid.UUID | None = None
+    kind: InstrumentKind | None = None
+    overdue: bool | None = Field(
+        default=None,
+        description="Only the instruments overdue (true) or not yet overdue (false) on `as_of`.",
+    )
+
+
+class InstrumentDueRead(InstrumentRead):
+    """An instrument awaiting the agency's rectification report, judged on ``as_of``."""
+
+    overdue: bool = Field(
+        description="No reply recorded and `due_on` is before `as_of` (calendar days)."
+    )
+    days_left: int = Field(
+        description="Calendar days from `as_of` to `due_on`; negative once overdue."
+    )
+
+
 class RecordReply(BaseModel):
     """The agency replied with its rectification report (issued or overdue → replied)."""
 

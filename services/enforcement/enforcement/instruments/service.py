@@ -29,6 +29,8 @@ from enforcement.instruments.schemas import (
     Escalate,
     InstrumentCommand,
     InstrumentCreate,
+    InstrumentDueFilters,
+    InstrumentDueRead,
     InstrumentEventRead,
     InstrumentFilters,
     InstrumentRead,
@@ -43,6 +45,7 @@ from shared.case_numbers import case_number, next_number
 from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
 from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
+from shared.types import today
 
 #: Which status each command requires (domain.md §5).
 ALLOWED_FROM: dict[InstrumentEventType, frozenset[InstrumentStatus]] = {
@@ -57,6 +60,12 @@ ALLOWED_FROM: dict[InstrumentEventType, frozenset[InstrumentStatus]] = {
     InstrumentEventType.refuse_rectification: frozenset({InstrumentStatus.replied}),
 }
 
+
+#: The statuses in which the rectification report is awaited from the agency.
+AWAITING_REPLY = frozenset({InstrumentStatus.issued, InstrumentStatus.overdue})
+
+#: Default horizon of ``GET /supervision-instruments/due`` (calendar days after ``as_of``).
+DUE_HORIZON_DAYS = 7
 
 #: The word of an instrument's case number (通司执监〔2023〕3号).
 CASE_NUMBER_WORD = "司执监"
@@ -173,6 +182,58 @@ async def list_instruments(
         page,
         model=SupervisionInstrument,
         to_item=InstrumentRead.model_validate,
+    )
+
+
+def due_read(instrument: SupervisionInstrument, *, as_of: dt.date) -> InstrumentDueRead:
+    """The instrument with ``overdue`` and ``days_left`` judged on ``as_of`` (calendar days):
+    overdue when the agency's reply is still awaited and ``as_of`` is after ``due_on``
+    (the due day itself is still in time)."""
+    awaiting = instrument.status in AWAITING_REPLY
+    return InstrumentDueRead.model_validate(
+        {
+            **InstrumentRead.model_validate(instrument).model_dump(),
+            "overdue": awaiting and as_of > instrument.due_on,
+            "days_left": (instrument.due_on - as_of).days,
+        }
+    )
+
+
+async def list_due(
+    session: AsyncSession,
+    *,
+    filters: InstrumentDueFilters,
+    page: PageParams,
+    org: OrgScope,
+) -> Page[InstrumentDueRead]:
+    """Instruments whose rectification report is awaited (status ``issued`` or ``overdue``)
+    and due on or before ``due_before`` (inclusive; default ``as_of`` + 7 calendar days),
+    judged on ``as_of`` (default today, Beijing time), within ``org``, ordered by creation.
+    Overdue ones are included whatever ``due_before``'s distance, since their due date is
+    earlier still; ``overdue`` keeps only those overdue (true) or not yet (false) on
+    ``as_of``. Overdue is computed from the dates alone, whether or not ``mark_overdue`` was
+    recorded: ``as_of`` after ``due_on`` (domain.md §5; 30-day default period)."""
+    as_of = filters.as_of or today()
+    due_before = filters.due_before or as_of + dt.timedelta(days=DUE_HORIZON_DAYS)
+    stmt = select(SupervisionInstrument).where(
+        SupervisionInstrument.status.in_(AWAITING_REPLY),
+        SupervisionInstrument.due_on <= due_before,
+    )
+    if filters.overdue is True:
+        stmt = stmt.where(SupervisionInstrument.due_on < as_of)
+    elif filters.overdue is False:
+        stmt = stmt.where(SupervisionInstrument.due_on >= as_of)
+    stmt = filtered(
+        stmt,
+        SupervisionInstrument,
+        filters.model_copy(update={"due_before": None, "as_of": None, "overdue": None}),
+    )
+    return await paginate(
+        session,
+        in_org(stmt, SupervisionInstrument, org),
+        page,
+        model=SupervisionInstrument,
+        to_item=lambda instrument: due_read(instrument, as_of=as_of),
     )
 
 

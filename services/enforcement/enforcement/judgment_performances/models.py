@@ -35,6 +35,10 @@ class JudgmentPerformance(RecordMixin, Base):
     )
     judgment_reference: Mapped[str] = mapped_column(String(100))
     found_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    #: The special campaign (专项整治) that found it, if any.
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("special_campaigns.id"), index=True
+    )
     rectified_on: Mapped[dt.date | None] = mapped_column(Date)
 
 

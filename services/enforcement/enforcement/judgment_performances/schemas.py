@@ -26,6 +26,10 @@ class JudgmentPerformanceCreate(BaseModel):
     found_on: CaseDate = Field(
         description="Date supervision found the judgment unperformed."
     )
+    campaign_id: uuid.UUID | None = Field(
+        default=None,
+        description="The special campaign that found it (on or after the campaign started).",
+    )
 
 
 class JudgmentPerformanceRead(BaseModel):
@@ -36,6 +40,7 @@ class JudgmentPerformanceRead(BaseModel):
     agency_id: uuid.UUID
     judgment_reference: str
     found_on: dt.date
+    campaign_id: uuid.UUID | None = None
     rectified_on: dt.date | None = Field(
         description="Date the agency performed the judgment."
     )
@@ -48,6 +53,7 @@ class JudgmentPerformanceFilters(BaseModel):
     region_code: RegionCode | None = None
     agency_id: uuid.UUID | None = None
     rectified: bool | None = None
+    campaign_id: uuid.UUID | None = None
     year: Year | None = Field(default=None, description="Found in this year.")
 
 

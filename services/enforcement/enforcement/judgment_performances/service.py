@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enforcement.agencies.service import require_agency
+from enforcement.campaigns.models import SpecialCampaign
 from enforcement.judgment_performances.exceptions import (
     JudgmentPerformanceNotFound,
     JudgmentPerformanceTransitionNotAllowed,
@@ -31,6 +32,7 @@ from enforcement.judgment_performances.schemas import (
 )
 from enforcement.schemas import not_before
 from shared.auth import OrgScope, Principal
+from shared.errors import InvalidInput
 from shared.pagination import Page, PageParams, paginate
 from shared.query import ensure_may_act_for, get_or_raise, in_org, year_bounds
 
@@ -38,10 +40,34 @@ from shared.query import ensure_may_act_for, get_or_raise, in_org, year_bounds
 async def record_performance(
     session: AsyncSession, *, payload: JudgmentPerformanceCreate, org: OrgScope
 ) -> JudgmentPerformance:
-    """Record an agency's unperformed judgment. Raises InvalidInput (``agency_id``, also
-    for an agency outside the caller's ``org``) and Forbidden (403) for a record outside it."""
+    """Record an agency's unperformed judgment, optionally found by a special campaign.
+    Raises InvalidInput (``agency_id``, also for an agency outside the caller's ``org``;
+    ``campaign_id`` unknown within ``org`` or of another county; ``found_on`` before the
+    campaign started) and Forbidden (403) for a record outside it."""
     agency = await require_agency(session, payload.agency_id, org=org)
     ensure_may_act_for(org, region_code=agency.region_code, agency_id=agency.id)
+    if payload.campaign_id is not None:
+        campaign = await session.scalar(
+            in_org(
+                select(SpecialCampaign).where(
+                    SpecialCampaign.id == payload.campaign_id
+                ),
+                SpecialCampaign,
+                org,
+            )
+        )
+        if campaign is None or campaign.region_code != agency.region_code:
+            raise InvalidInput(
+                "campaign_id names no special campaign of the agency's county",
+                field="campaign_id",
+                code="unknown",
+            )
+        not_before(
+            payload.found_on,
+            campaign.started_on,
+            field="found_on",
+            what="the campaign's started_on",
+        )
     performance = JudgmentPerformance(
         **payload.model_dump(), region_code=agency.region_code
     )
@@ -76,6 +102,8 @@ async def list_performances(
         stmt = stmt.where(JudgmentPerformance.region_code == filters.region_code)
     if filters.agency_id:
         stmt = stmt.where(JudgmentPerformance.agency_id == filters.agency_id)
+    if filters.campaign_id:
+        stmt = stmt.where(JudgmentPerformance.campaign_id == filters.campaign_id)
     if filters.rectified is not None:
         rectified = JudgmentPerformance.rectified_on.is_not(None)
         stmt = stmt.where(rectified if filters.rectified else ~rectified)

@@ -52,3 +52,5 @@ class LenientEnforcementListItem(RecordMixin, Base):
     matter: Mapped[str] = mapped_column(Text)
     legal_basis: Mapped[str] = mapped_column(Text)
     effective_on: Mapped[dt.date] = mapped_column(Date)
+    #: Last day in force, when the list sets one (or the item was withdrawn).
+    effective_until: Mapped[dt.date | None] = mapped_column(Date)

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enforcement.lenient_items.models import LenientMeasure
-from enforcement.schemas import RegionCode, Year
+from enforcement.schemas import RegionCode, Year, not_before
 from shared.types import CaseDate
 
 
@@ -26,6 +26,19 @@ class LenientItemCreate(BaseModel):
         examples=["《中华人民共和国行政处罚法》第三十三条第一款"],
     )
     effective_on: CaseDate
+    effective_until: CaseDate | None = Field(
+        default=None, description="Last day in force, if the list sets one."
+    )
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> LenientItemCreate:
+        not_before(
+            self.effective_until,
+            self.effective_on,
+            field="effective_until",
+            what="effective_on",
+        )
+        return self
 
 
 class LenientItemRead(BaseModel):
@@ -38,12 +51,18 @@ class LenientItemRead(BaseModel):
     matter: str
     legal_basis: str
     effective_on: dt.date
+    effective_until: dt.date | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
 
 
 class LenientItemFilters(BaseModel):
+    in_force_on: CaseDate | None = Field(
+        default=None,
+        description="In force on this day: effective_on on or before it and "
+        "effective_until, if any, on or after it.",
+    )
     region_code: RegionCode | None = None
     agency_id: uuid.UUID | None = None
     measure: LenientMeasure | None = None

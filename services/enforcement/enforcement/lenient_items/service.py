@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from enforcement.agencies.service import require_agency
@@ -56,13 +56,22 @@ async def list_items(
     page: PageParams,
     org: OrgScope,
 ) -> Page[LenientItemRead]:
-    """The items within ``org`` (region and agency) matching ``filters``."""
+    """The items within ``org`` (region and agency) matching ``filters``; ``in_force_on``
+    keeps those in force that day (``effective_on <= day <= effective_until``, an open end
+    when none)."""
+    item = LenientEnforcementListItem
     stmt = filtered(
-        in_org(select(LenientEnforcementListItem), LenientEnforcementListItem, org),
-        LenientEnforcementListItem,
-        filters,
-        year_column=LenientEnforcementListItem.effective_on,
+        in_org(select(item), item, org),
+        item,
+        filters.model_copy(update={"in_force_on": None}),
+        year_column=item.effective_on,
     )
+    day = filters.in_force_on
+    if day is not None:
+        stmt = stmt.where(
+            item.effective_on <= day,
+            or_(item.effective_until.is_(None), item.effective_until >= day),
+        )
     return await paginate(
         session,
         stmt,

@@ -7,7 +7,7 @@ from fastapi import Depends, Query
 
 from enforcement.db import SessionDep
 from enforcement.officers.models import Officer
-from enforcement.officers.schemas import OfficerFilters
+from enforcement.officers.schemas import ActingFilters, ExpiringFilters, OfficerFilters
 from enforcement.officers.service import get_officer
 from shared.auth import PrincipalDep
 
@@ -21,3 +21,5 @@ async def _officer(
 
 OfficerDep = Annotated[Officer, Depends(_officer)]
 OfficerFiltersDep = Annotated[OfficerFilters, Query()]
+ExpiringFiltersDep = Annotated[ExpiringFilters, Query()]
+ActingFiltersDep = Annotated[ActingFilters, Query()]

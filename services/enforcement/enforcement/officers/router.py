@@ -5,17 +5,24 @@ from fastapi import APIRouter, Request, Response, status
 from enforcement.audit.service import audit_change
 from enforcement.db import IdempotencyDep, SessionDep
 from enforcement.officers import service
-from enforcement.officers.dependencies import OfficerDep, OfficerFiltersDep
+from enforcement.officers.dependencies import (
+    ActingFiltersDep,
+    ExpiringFiltersDep,
+    OfficerDep,
+    OfficerFiltersDep,
+)
 from enforcement.officers.exceptions import (
     CertificateNumberTaken,
     OfficerNotFound,
     OfficerTransitionNotAllowed,
 )
 from enforcement.officers.schemas import (
+    ExpiringCertificateRead,
     OfficerCommand,
     OfficerCreate,
     OfficerEventRead,
     OfficerRead,
+    UncertifiedOfficerRead,
 )
 from shared.auth import Forbidden, PrincipalDep
 from shared.conditional import IfMatchDep, etag
@@ -72,6 +79,45 @@ async def list_officers(
 ) -> Page[OfficerRead]:
     """Officers ordered by creation, filtered by region, agency, training and year hired."""
     return await service.list_officers(
+        session, filters=filters, page=page, org=principal.org
+    )
+
+
+@router.get(
+    "/certificates-expiring",
+    response_model=Page[ExpiringCertificateRead],
+    responses=problem_responses(),
+)
+async def list_expiring_certificates(
+    session: SessionDep,
+    filters: ExpiringFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
+) -> Page[ExpiringCertificateRead]:
+    """Officers whose enforcement certificate (执法证) is valid on `as_of` (default today,
+    Beijing time) and whose last valid day is within `within_days` calendar days (default 30)
+    of it, with `days_left`; within the caller's organisation, ordered by creation."""
+    return await service.list_expiring(
+        session, filters=filters, page=page, org=principal.org
+    )
+
+
+@router.get(
+    "/acting-without-certificate",
+    response_model=Page[UncertifiedOfficerRead],
+    responses=problem_responses(),
+)
+async def list_acting_without_certificate(
+    session: SessionDep,
+    filters: ActingFiltersDep,
+    page: PageParamsDep,
+    principal: PrincipalDep,
+) -> Page[UncertifiedOfficerRead]:
+    """Officers who acted in `year` after their certificate's last valid day, each with those
+    acts: inspecting in a random inspection (on its `inspected_on`) or handling a case whose
+    file was reviewed (on its `case_decided_on`). Within the caller's organisation, ordered
+    by officer creation."""
+    return await service.list_acting_without_certificate(
         session, filters=filters, page=page, org=principal.org
     )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -68,6 +69,54 @@ class OfficerFilters(BaseModel):
         default=None, description="Whether the training is recorded."
     )
     year: Year | None = Field(default=None, description="Hired in this year.")
+
+
+class ExpiringFilters(BaseModel):
+    within_days: int = Field(
+        default=30,
+        ge=0,
+        le=366,
+        description="Certificates whose last valid day is at most this many calendar days after as_of.",
+    )
+    as_of: CaseDate | None = Field(
+        default=None, description="The day counted from (default today, Beijing time)."
+    )
+    region_code: RegionCode | None = None
+    agency_id: uuid.UUID | None = None
+
+
+class ExpiringCertificateRead(OfficerRead):
+    days_left: int = Field(
+        description="Calendar days from as_of to certificate_valid_until (0: its last valid day)."
+    )
+
+
+class ActingFilters(BaseModel):
+    year: Year = Field(description="Acts dated in this calendar year.")
+    region_code: RegionCode | None = None
+    agency_id: uuid.UUID | None = None
+
+
+class ActKind(StrEnum):
+    random_inspection = "random_inspection"
+    case_file = "case_file"
+
+
+class UncertifiedAct(BaseModel):
+    kind: ActKind = Field(
+        description="`random_inspection`: inspected in the task on its `inspected_on`; "
+        "`case_file`: handling officer of a reviewed case decided on `case_decided_on`."
+    )
+    record_id: uuid.UUID = Field(
+        description="The random inspection or case-file review."
+    )
+    acted_on: dt.date
+
+
+class UncertifiedOfficerRead(OfficerRead):
+    acts: list[UncertifiedAct] = Field(
+        description="The officer's acts of the year dated after certificate_valid_until, by date."
+    )
 
 
 class RecordTraining(BaseModel):

@@ -12,6 +12,7 @@ from enforcement.case_file_reviews.models import CaseFileReview
 from enforcement.inspections.models import (
     InspectionItem,
     RandomInspection,
+    RandomInspectionAgency,
     RandomInspectionItem,
 )
 from enforcement.instruments.models import (
@@ -239,6 +240,19 @@ async def _grouped(
     return {str(k): int(v) for k, v in rows.all() if k is not None}
 
 
+async def _taking_part(session: AsyncSession, *where: Any) -> dict[str, int]:
+    """Random inspections per agency taking part (as lead or participant), by agency name."""
+    stmt = (
+        select(EnforcementAgency.name, func.count(RandomInspection.id))
+        .select_from(RandomInspection)
+        .join(EnforcementAgency, and_(*where))
+        .group_by(EnforcementAgency.name)
+        .order_by(EnforcementAgency.name)
+    )
+    rows = await session.execute(stmt)
+    return {str(k): int(v) for k, v in rows.all()}
+
+
 async def _by_month(session: AsyncSession, column: Any, *where: Any) -> dict[str, int]:
     month = func.extract("month", column)
     rows = await session.execute(
@@ -267,9 +281,54 @@ async def _breakdowns(
         _between(CaseFileReview.reviewed_on, period),
     )
     agency = EnforcementAgency.name
+    recommendations = (
+        *instruments,
+        SupervisionInstrument.kind == InstrumentKind.recommendation,
+    )
+    rectified = (
+        SupervisionInstrument.status == InstrumentStatus.rectified,
+        SupervisionInstrument.rectified_on <= period.end,
+    )
+    items_listed = (
+        InspectionItem.region_code == region_code,
+        InspectionItem.listed_on <= period.end,
+        or_(
+            InspectionItem.delisted_on.is_(None),
+            InspectionItem.delisted_on > period.start,
+        ),
+    )
+    covered = exists().where(
+        RandomInspectionItem.item_id == InspectionItem.id,
+        RandomInspectionItem.inspection_id == RandomInspection.id,
+        _between(RandomInspection.inspected_on, period),
+    )
+    took_part = or_(
+        RandomInspection.lead_agency_id == EnforcementAgency.id,
+        exists().where(
+            RandomInspectionAgency.inspection_id == RandomInspection.id,
+            RandomInspectionAgency.agency_id == EnforcementAgency.id,
+        ),
+    )
     return {
         "instruments_issued.by_agency": await _grouped(
             session, agency, *instruments, by_agency=SupervisionInstrument.agency_id
+        ),
+        "instruments_rectified.by_agency": await _grouped(
+            session,
+            agency,
+            *instruments,
+            *rectified,
+            by_agency=SupervisionInstrument.agency_id,
+        ),
+        "supervision_recommendations_issued.by_agency": await _grouped(
+            session, agency, *recommendations, by_agency=SupervisionInstrument.agency_id
+        ),
+        "supervision_recommendations_rectified.by_agency": await _grouped(
+            session,
+            agency,
+            *recommendations,
+            *rectified,
+            by_agency=SupervisionInstrument.agency_id,
         ),
         "instruments_issued.by_kind": await _grouped(
             session, SupervisionInstrument.kind, *instruments
@@ -279,6 +338,25 @@ async def _breakdowns(
         ),
         "random_inspections.by_lead_agency": await _grouped(
             session, agency, *inspections, by_agency=RandomInspection.lead_agency_id
+        ),
+        "joint_inspections.by_lead_agency": await _grouped(
+            session,
+            agency,
+            *inspections,
+            RandomInspection.department_count > 1,
+            by_agency=RandomInspection.lead_agency_id,
+        ),
+        "random_inspections.by_taking_part_agency": await _taking_part(
+            session, *inspections, took_part
+        ),
+        "joint_inspections.by_taking_part_agency": await _taking_part(
+            session, *inspections, RandomInspection.department_count > 1, took_part
+        ),
+        "inspection_items_listed.by_agency": await _grouped(
+            session, agency, *items_listed, by_agency=InspectionItem.agency_id
+        ),
+        "inspection_items_covered.by_agency": await _grouped(
+            session, agency, *items_listed, covered, by_agency=InspectionItem.agency_id
         ),
         "random_inspections.by_month": await _by_month(
             session, RandomInspection.inspected_on, *inspections
@@ -297,5 +375,8 @@ async def _breakdowns(
         ),
         "case_files_reviewed.by_grade": await _grouped(
             session, CaseFileReview.grade, *reviews
+        ),
+        "case_files_reviewed.by_agency": await _grouped(
+            session, agency, *reviews, by_agency=CaseFileReview.agency_id
         ),
     }

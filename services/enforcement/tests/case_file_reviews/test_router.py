@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from decimal import Decimal
@@ -22,10 +23,14 @@ async def agency_id(session: AsyncSession) -> str:
     return str((await make_agency(session)).id)
 
 
+#: One review per case file: each body names another file unless told.
+_FILE_NUMBERS = itertools.count(1)
+
+
 def review_body(agency_id: str, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "agency_id": agency_id,
-        "case_reference": "通市监罚〔2023〕15号",
+        "case_reference": f"通市监罚〔2023〕{next(_FILE_NUMBERS)}号",
         "reviewed_on": "2023-06-01",
         "reviewer": "评查组",
         "total_score": "85.5",

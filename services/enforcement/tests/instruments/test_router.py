@@ -395,3 +395,79 @@ class TestListInstruments:
         assert await ids(client, PATH, kind="recommendation") == [a["id"], c["id"]]
         assert await ids(client, PATH, status="replied") == [a["id"]]
         assert await ids(client, PATH, agency_id=other) == [c["id"]]
+
+
+class TestDueInstruments:
+    """GET /supervision-instruments/due on fixed dates (never today)."""
+
+    async def test_due_before_is_inclusive_and_overdue_is_judged_on_as_of(
+        self, client: httpx.AsyncClient, agency_id: str
+    ) -> None:
+        a = await issue(client, agency_id)  # due 2023-03-31
+        b = await issue(client, agency_id, issued_on="2023-03-10")  # due 2023-04-09
+        c = await issue(client, agency_id, issued_on="2023-03-02")  # due 2023-04-01
+        replied = await issue(client, agency_id)  # awaits the bureau, not the agency
+        await command(client, replied["id"], REPLY)
+        due = f"{PATH}/due"
+
+        assert await ids(client, due, as_of="2023-03-25", due_before="2023-03-31") == [
+            a["id"]
+        ]
+        assert await ids(client, due, as_of="2023-03-25", due_before="2023-03-30") == []
+        # Default horizon: as_of + 7 calendar days, inclusive (2023-04-01).
+        assert await ids(client, due, as_of="2023-03-25") == [a["id"], c["id"]]
+        assert await ids(client, due, as_of="2023-03-24") == [a["id"]]
+        assert await ids(client, due, as_of="2023-04-02") == [a["id"], b["id"], c["id"]]
+
+        response = await client.get(due, params={"as_of": "2023-03-31"})
+        items = {item["id"]: item for item in response.json()["items"]}
+        assert (items[a["id"]]["overdue"], items[a["id"]]["days_left"]) == (False, 0)
+        assert (items[c["id"]]["overdue"], items[c["id"]]["days_left"]) == (False, 1)
+        response = await client.get(due, params={"as_of": "2023-04-01"})
+        items = {item["id"]: item for item in response.json()["items"]}
+        assert (items[a["id"]]["overdue"], items[a["id"]]["days_left"]) == (True, -1)
+        assert (items[c["id"]]["overdue"], items[c["id"]]["days_left"]) == (False, 0)
+
+        assert await ids(client, due, as_of="2023-04-05", overdue=True) == [
+            a["id"],
+            c["id"],
+        ]
+        assert await ids(client, due, as_of="2023-04-05", overdue=False) == [b["id"]]
+
+    async def test_marked_overdue_stays_listed_until_replied(
+        self, client: httpx.AsyncClient, agency_id: str
+    ) -> None:
+        instrument = await issue(client, agency_id)
+        await command(client, instrument["id"], OVERDUE)
+        due = f"{PATH}/due"
+        assert await ids(client, due, as_of="2023-04-10", overdue=True) == [
+            instrument["id"]
+        ]
+        await command(client, instrument["id"], {**REPLY, "occurred_on": "2023-04-11"})
+        assert await ids(client, due, as_of="2023-04-12") == []
+
+    async def test_filters_and_scope(
+        self, client: httpx.AsyncClient, session: AsyncSession, agency_id: str
+    ) -> None:
+        other = str((await make_agency(session, region_code=OTHER_REGION)).id)
+        a = await issue(client, agency_id, kind="opinion")
+        b = await issue(client, other)
+        due = f"{PATH}/due"
+        params = {"as_of": "2023-03-30"}
+        assert await ids(client, due, **params, region_code="421222") == [a["id"]]
+        assert await ids(client, due, **params, agency_id=other) == [b["id"]]
+        assert await ids(client, due, **params, kind="opinion") == [a["id"]]
+
+    @pytest.mark.parametrize(
+        ("params", "field"),
+        [
+            ({"as_of": "2023-02-30"}, "as_of"),
+            ({"due_before": "soon"}, "due_before"),
+            ({"kind": "letter"}, "kind"),
+        ],
+    )
+    async def test_bad_query_names_the_field(
+        self, client: httpx.AsyncClient, params: dict[str, str], field: str
+    ) -> None:
+        response = await client.get(f"{PATH}/due", params=params)
+        assert problem_fields(response, 422) == [field]

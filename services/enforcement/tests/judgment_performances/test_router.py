@@ -6,7 +6,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import OTHER_REGION, UNKNOWN_ID, make_agency
+from tests.factories import OTHER_REGION, UNKNOWN_ID, make_agency, make_campaign
 from tests.helpers import created, ids, problem_fields, problem_type
 
 PATH = "/api/v1/judgment-performances"
@@ -121,3 +121,50 @@ class TestListPerformances:
         assert await ids(client, PATH, rectified="false", agency_id=agency_id) == [
             a["id"]
         ]
+
+
+class TestFoundByCampaign:
+    async def test_item_of_a_campaign_is_tracked_to_rectification(
+        self, client: httpx.AsyncClient, session: AsyncSession, agency_id: str
+    ) -> None:
+        campaign = str((await make_campaign(session)).id)  # started 2022-03-01
+        item = await created(
+            client, PATH, performance_body(agency_id, campaign_id=campaign)
+        )
+        other = await created(client, PATH, performance_body(agency_id))
+        assert item["campaign_id"] == campaign
+        assert await ids(client, PATH, campaign_id=campaign) == [item["id"]]
+        response = await client.post(
+            f"{PATH}/{item['id']}/events", json=rectify("2023-05-01")
+        )
+        assert response.status_code == 200, response.text
+        assert await ids(client, PATH, campaign_id=campaign, rectified=True) == [
+            item["id"]
+        ]
+        assert other["campaign_id"] is None
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"campaign_id": UNKNOWN_ID}, "campaign_id"),
+            ({"found_on": "2022-02-28"}, "found_on"),
+        ],
+    )
+    async def test_bad_campaign_names_the_field(
+        self,
+        client: httpx.AsyncClient,
+        session: AsyncSession,
+        agency_id: str,
+        overrides: dict[str, Any],
+        field: str,
+    ) -> None:
+        campaign = str((await make_campaign(session)).id)
+        body = {**performance_body(agency_id, campaign_id=campaign), **overrides}
+        assert problem_fields(await client.post(PATH, json=body)) == [field]
+
+    async def test_campaign_of_another_county_is_unknown(
+        self, client: httpx.AsyncClient, session: AsyncSession, agency_id: str
+    ) -> None:
+        campaign = str((await make_campaign(session, region_code=OTHER_REGION)).id)
+        body = performance_body(agency_id, campaign_id=campaign)
+        assert problem_fields(await client.post(PATH, json=body)) == ["campaign_id"]

@@ -82,3 +82,34 @@ class TestListItems:
         assert await ids(client, PATH, agency_id=agency_id, measure="lighter") == [
             b["id"]
         ]
+
+
+class TestEffectiveDates:
+    async def test_in_force_on_a_day(
+        self, client: httpx.AsyncClient, agency_id: str
+    ) -> None:
+        open_ended = await created(client, PATH, item_body(agency_id))
+        ended = await created(
+            client,
+            PATH,
+            item_body(agency_id, measure="lighter", effective_until="2023-12-31"),
+        )
+        assert ended["effective_until"] == "2023-12-31"
+        assert await ids(client, PATH, in_force_on="2023-03-31") == []
+        assert await ids(client, PATH, in_force_on="2023-04-01") == [
+            open_ended["id"],
+            ended["id"],
+        ]
+        assert await ids(client, PATH, in_force_on="2023-12-31") == [
+            open_ended["id"],
+            ended["id"],
+        ]
+        assert await ids(client, PATH, in_force_on="2024-01-01") == [open_ended["id"]]
+
+    async def test_end_before_start_names_the_field(
+        self, client: httpx.AsyncClient, agency_id: str
+    ) -> None:
+        response = await client.post(
+            PATH, json=item_body(agency_id, effective_until="2023-03-31")
+        )
+        assert problem_fields(response) == ["effective_until"]
