@@ -19,6 +19,7 @@ transaction, and the UPDATE itself is guarded by the version (SQLAlchemy's
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
@@ -63,8 +64,15 @@ class IfMatch:
         """Raises PreconditionFailed (412) unless ``record``'s current ETag is listed.
 
         Weak tags (``W/"…"``) never match: If-Match uses strong comparison (RFC 9110
-        §13.1.1)."""
+        §13.1.1).
+
+        A record that passes is marked changed (its ``updated_at``), so the write it
+        guards always updates it and moves its version, also a command that changes only
+        related rows (a consultation added, a hearing moved): a second request made with
+        the same ETag then fails (412) instead of silently overwriting the first."""
         if self.any_ or etag(record.version) in self.tags:
+            if hasattr(record, "updated_at"):
+                record.updated_at = dt.datetime.now(dt.UTC)
             return
         error = PreconditionFailed(
             "The record has changed since the ETag you sent (If-Match); read it again "

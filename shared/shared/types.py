@@ -7,12 +7,15 @@
   of a case happened.
 - :data:`Yuan`: an amount of money in yuan, a decimal string or number with at most two
   decimals, ASCII digits only, returned normalised to two decimals.
+- :data:`Label` and :data:`Prose`: text stripped of surrounding whitespace, not blank,
+  without control or invisible characters (prose keeps line breaks and tabs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -109,3 +112,42 @@ Yuan = Annotated[
     ),
     AfterValidator(_two_decimals),
 ]
+
+
+#: Unicode categories no label holds: controls (Cc), invisible format characters such as
+#: zero-width spaces and bidirectional overrides (Cf), line and paragraph separators (Zl, Zp),
+#: private-use and surrogate code points (Co, Cs).
+_NOT_IN_LABELS = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+#: In prose, line breaks and tabs are text; the rest of the above is not.
+_PROSE_CONTROLS = frozenset("\n\r\t")
+
+
+def _clean(value: str, *, prose: bool) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    for char in value:
+        if unicodedata.category(char) in _NOT_IN_LABELS and not (
+            prose and char in _PROSE_CONTROLS
+        ):
+            raise ValueError(
+                f"must not contain the invisible or control character U+{ord(char):04X}"
+            )
+    return value
+
+
+def _label(value: str) -> str:
+    return _clean(value, prose=False)
+
+
+def _prose(value: str) -> str:
+    return _clean(value, prose=True)
+
+
+#: A name or a short label (a person, an agency, a court, a place): one line, stripped of
+#: surrounding whitespace, not blank, without control or invisible characters (so that
+#: "县公安局" and "县公安局 " are one agency in the statistics). Raises ValueError (422).
+Label = Annotated[str, AfterValidator(_label)]
+#: Free text (a reason, an opinion, terms): stripped, not blank; line breaks and tabs are
+#: allowed, other control or invisible characters are not. Raises ValueError (422).
+Prose = Annotated[str, AfterValidator(_prose)]

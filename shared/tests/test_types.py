@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.types import CaseDate, Yuan
+from shared.types import CaseDate, Label, Prose, Yuan
 
 
 class Body(BaseModel):
@@ -44,3 +44,42 @@ def test_the_yuan_schema_states_what_is_accepted() -> None:
     assert number == {"type": "number", "minimum": 0, "maximum": 999999999999.99}
     with pytest.raises(ValidationError):
         Body.model_validate({"amount": ""})
+
+
+class TestText:
+    """Label and Prose: one agency is one agency, whatever the spaces around it."""
+
+    @staticmethod
+    def model() -> type[BaseModel]:
+        class Body(BaseModel):
+            label: Label
+            prose: Prose | None = None
+
+        return Body
+
+    def test_surrounding_whitespace_is_removed(self) -> None:
+        body = self.model()(label="　县公安局 \n", prose="  第一行\n第二行\t完 ")
+        assert (body.label, body.prose) == ("县公安局", "第一行\n第二行\t完")  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "",
+            "   ",
+            "\u3000",
+            "县\n公安局",
+            "\u202e局",
+            "局\u200b",
+            "\ufeff",
+            "x\u0085y",
+            "x\u2028y",
+        ],
+    )
+    def test_blank_control_or_invisible_labels_are_refused(self, value: str) -> None:
+        with pytest.raises(ValidationError):
+            self.model()(label=value)
+
+    @pytest.mark.parametrize("value", ["\u202e理由", "理由\u0007", " "])
+    def test_prose_refuses_them_too_but_keeps_lines(self, value: str) -> None:
+        with pytest.raises(ValidationError):
+            self.model()(label="x", prose=value)

@@ -429,7 +429,8 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
 
     ids = await api.each(plans, run)
 
-    # Meetings decide the cases concluded in the following three weeks (may be none).
+    # Meetings decide the cases received by then and concluded in the following three
+    # weeks (may be none).
     discussion_months = {2023: (1, 3, 4, 5, 6, 7, 8, 9, 11, 12), 2022: (3, 6, 9, 12)}
     discussions: list[dict[str, Any]] = []
     for year, months in discussion_months.items():
@@ -440,6 +441,7 @@ async def load(api: Api, *, rng: random.Random) -> dict[str, Any]:
                 for application_id, plan in zip(ids, plans, strict=True)
                 if plan["kind"] == "decide"
                 and plan["concluded"] is not None
+                and dt.date.fromisoformat(plan["body"]["received_on"]) <= held_on
                 and held_on <= plan["concluded"] <= held_on + dt.timedelta(days=21)
             ]
             discussions.append(

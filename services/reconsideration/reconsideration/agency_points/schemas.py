@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reconsideration.agency_points.models import AgencyPointEventType, AgencyPointStatus
 from reconsideration.schemas import RegionCode, TownshipCode, township_in_region
-from shared.types import CaseDate, PastDate
+from shared.types import CaseDate, Label, PastDate
 
 
 class AgencyPointCreate(BaseModel):
@@ -18,7 +18,7 @@ class AgencyPointCreate(BaseModel):
 
     region_code: RegionCode
     township_code: TownshipCode
-    name: str = Field(min_length=1, max_length=200, examples=["隽水镇行政复议代办点"])
+    name: Label = Field(min_length=1, max_length=200, examples=["隽水镇行政复议代办点"])
     established_on: CaseDate = Field(description="Date the point opened.")
 
     @model_validator(mode="after")

@@ -30,7 +30,10 @@ from reconsideration.schemas import (
 )
 from shared.errors import InvalidInput
 from shared.personal_data import CreditCode, Phone, ResidentIdNumber
-from shared.types import CaseDate, PastDate
+from shared.types import CaseDate, Label, PastDate, Prose
+
+#: The Administrative Reconsideration Law (1999) took effect: no application before it.
+LAW_1999_IN_FORCE = dt.date(1999, 10, 1)
 
 #: The fields each forwarding channel requires (and the others refuse): who received the
 #: application first, and when.
@@ -86,7 +89,9 @@ class ApplicationCreate(BaseModel):
     region_code: RegionCode
     township_code: TownshipCode | None = None
     received_on: PastDate = Field(
-        description="Date the reconsideration office received the application."
+        description="Date the reconsideration office received the application; from "
+        "1999-10-01, when the Administrative Reconsideration Law took effect (its "
+        "clocks need a law version)."
     )
     receipt_channel: ReceiptChannel
     agency_point_id: uuid.UUID | None = Field(
@@ -97,7 +102,7 @@ class ApplicationCreate(BaseModel):
         default=None,
         description="Date the agency point received it; required for channel agency_point.",
     )
-    forwarding_agency: str | None = Field(
+    forwarding_agency: Label | None = Field(
         default=None,
         min_length=1,
         max_length=200,
@@ -109,7 +114,7 @@ class ApplicationCreate(BaseModel):
         description="Date the penalising agency received it; required for channel "
         "forwarded_by_agency.",
     )
-    applicant_name: str = Field(min_length=1, max_length=200, examples=["张某"])
+    applicant_name: Label = Field(min_length=1, max_length=200, examples=["张某"])
     applicant_kind: ApplicantKind
     applicant_id_number: ResidentIdNumber | None = Field(
         default=None,
@@ -122,7 +127,7 @@ class ApplicationCreate(BaseModel):
     applicant_phone: Phone | None = Field(
         default=None, description="The applicant's phone; stored encrypted."
     )
-    respondent: str = Field(
+    respondent: Label = Field(
         min_length=1, max_length=200, description="The agency whose act is contested."
     )
     matter_type: MatterType
@@ -162,6 +167,15 @@ class ApplicationCreate(BaseModel):
                     f"{fields[1]} is after received_on",
                     field=fields[1],
                     code="too_late",
+                )
+        for field in ("received_on", *(f for _, f in CHANNEL_FIELDS.values())):
+            day = getattr(self, field)
+            if day is not None and day < LAW_1999_IN_FORCE:
+                raise InvalidInput(
+                    f"{field} is before {LAW_1999_IN_FORCE}, when the Administrative "
+                    "Reconsideration Law took effect",
+                    field=field,
+                    code="before_the_law",
                 )
         return self
 
@@ -313,7 +327,7 @@ class StartReview(_Command):
     type: Literal[ApplicationEventType.start_review]
 
 
-CorrectionItem = Annotated[str, Field(min_length=1, max_length=500)]
+CorrectionItem = Annotated[Prose, Field(min_length=1, max_length=500)]
 
 
 class RequestCorrection(_Command):
@@ -351,8 +365,8 @@ class DeemAccepted(_Command):
 
 class NotAccept(_Command):
     type: Literal[ApplicationEventType.not_accept]
-    reason: str = Field(min_length=1, max_length=2000)
-    competent_organ: str | None = Field(
+    reason: Prose = Field(min_length=1, max_length=2000)
+    competent_organ: Label | None = Field(
         default=None,
         max_length=200,
         description="The competent reconsideration organ, when jurisdiction is wrong.",
@@ -409,8 +423,8 @@ class ScheduleHearing(_Command):
     type: Literal[ApplicationEventType.schedule_hearing]
     hearing_on: CaseDate = Field(description="The hearing day, after occurred_on.")
     mode: HearingMode = HearingMode.in_person
-    place: str | None = Field(default=None, min_length=1, max_length=200)
-    presiding_officer: str = Field(
+    place: Label | None = Field(default=None, min_length=1, max_length=200)
+    presiding_officer: Label = Field(
         min_length=1,
         max_length=200,
         description="A staff member of the reconsideration office (第51条第3款).",
@@ -437,7 +451,7 @@ class RecordHearing(_Command):
         description="An applicant absent without good reason waives the hearing."
     )
     respondent_head_appeared: bool
-    respondent_representative: str | None = Field(
+    respondent_representative: Label | None = Field(
         default=None,
         min_length=1,
         max_length=200,
@@ -451,29 +465,41 @@ class RecordCommitteeConsultation(_Command):
 
     type: Literal[ApplicationEventType.record_committee_consultation]
     ground: ConsultationGround
-    opinion: str = Field(min_length=1, max_length=10000)
+    opinion: Prose = Field(min_length=1, max_length=10000)
     votes_for: int | None = Field(default=None, ge=0, le=1000)
     votes_against: int | None = Field(default=None, ge=0, le=1000)
     votes_abstaining: int | None = Field(default=None, ge=0, le=1000)
 
 
-class Suspend(_Command):
+class _Notified(_Command):
+    notice_served_on: PastDate | None = Field(
+        default=None,
+        description="The day the written notice was served; not before occurred_on.",
+    )
+
+    @model_validator(mode="after")
+    def _served_after(self) -> _Notified:
+        if self.notice_served_on is not None:
+            not_before(
+                self.notice_served_on,
+                self.occurred_on,
+                field="notice_served_on",
+                what="occurred_on",
+            )
+        return self
+
+
+class Suspend(_Notified):
     """中止 (复议法(2023) 第39条): the decision period stops. Both the suspension and the
     resumption are notified to the parties in writing (第39条第2-3款)."""
 
     type: Literal[ApplicationEventType.suspend]
     ground: SuspensionGround
-    reason: str | None = Field(default=None, min_length=1, max_length=2000)
-    notice_served_on: PastDate | None = Field(
-        default=None, description="The day the written notice was served."
-    )
+    reason: Prose | None = Field(default=None, min_length=1, max_length=2000)
 
 
-class Resume(_Command):
+class Resume(_Notified):
     type: Literal[ApplicationEventType.resume]
-    notice_served_on: PastDate | None = Field(
-        default=None, description="The day the written notice was served."
-    )
 
 
 class Decide(_Command):
@@ -570,7 +596,7 @@ class Terminate(_Command):
 
     type: Literal[ApplicationEventType.terminate]
     ground: TerminationGround
-    settlement_terms: str | None = Field(
+    settlement_terms: Prose | None = Field(
         default=None,
         min_length=1,
         max_length=10000,
@@ -596,7 +622,7 @@ class RecordMediationStatement(_Command):
     (复议法(2023) 第73条); ``occurred_on`` is the day it took effect."""
 
     type: Literal[ApplicationEventType.record_mediation_statement]
-    terms: str | None = Field(
+    terms: Prose | None = Field(
         default=None,
         min_length=1,
         max_length=10000,
@@ -611,10 +637,10 @@ class Extend(_Command):
 
     type: Literal[ApplicationEventType.extend]
     days: int = Field(ge=1, le=30, description="Days added to the decision period.")
-    approved_by: str = Field(
+    approved_by: Label = Field(
         min_length=1, max_length=200, description="The head who approved it."
     )
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Prose = Field(min_length=1, max_length=2000)
 
 
 class SwitchProcedure(_Command):
@@ -623,8 +649,8 @@ class SwitchProcedure(_Command):
 
     type: Literal[ApplicationEventType.switch_procedure]
     procedure: Literal[Procedure.ordinary] = Procedure.ordinary
-    approved_by: str = Field(min_length=1, max_length=200)
-    reason: str | None = Field(default=None, max_length=2000)
+    approved_by: Label = Field(min_length=1, max_length=200)
+    reason: Prose | None = Field(default=None, max_length=2000)
 
 
 ApplicationCommand = Annotated[

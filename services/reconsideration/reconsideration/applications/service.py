@@ -319,6 +319,9 @@ async def apply_command(
         case RecordCorrection():
             application.status = S.under_review
         case DeemAbandoned():
+            _check_period_over(
+                application, Clock.applicant_correction, on, inclusive=False
+            )
             application.status = S.deemed_abandoned
         case Accept(procedure=procedure):
             application.status = S.accepted
@@ -326,6 +329,7 @@ async def apply_command(
             application.procedure = procedure
             data = {"procedure": str(procedure)}
         case DeemAccepted():
+            _check_period_over(application, Clock.acceptance_review, on, inclusive=True)
             application.status = S.deemed_accepted
             application.deemed_accepted = True
             application.accepted_on = on
@@ -351,6 +355,14 @@ async def apply_command(
                 )
             application.respondent_received_copy_on = on
         case RecordRespondentReply(evidence_submitted=evidence):
+            received = application.respondent_received_copy_on
+            if received is not None:
+                not_before(
+                    on,
+                    received,
+                    field="occurred_on",
+                    what="the respondent's receipt of the copy",
+                )
             if application.respondent_replied_on is not None:
                 raise _refuse(
                     application,
@@ -450,6 +462,37 @@ _CHILD_COMMANDS = frozenset(
 )
 
 
+def _check_period_over(
+    application: ReconsiderationApplication,
+    clock: Clock,
+    on: dt.date,
+    *,
+    inclusive: bool,
+) -> None:
+    """Raises ApplicationTransitionNotAllowed (409) unless ``clock`` has run out by ``on``:
+    on its last day (``inclusive``: the acceptance review, 复议法(2023) 第30条第3款 "审查期限
+    届满之日起视为受理") or after it (the applicant's correction, 第31条第2款: not corrected in
+    time). A clock the law version lacks (the 1999 law's correction notice sets its own
+    period) does not hold the step back; one whose calendar year nobody loaded does."""
+    deadline = next((d for d in application.deadlines if d.clock is clock), None)
+    if deadline is None:
+        return
+    if deadline.due_on is None:
+        raise _refuse(
+            application,
+            f"The {clock} period's last day is unknown: load the working-day calendar "
+            f"of {deadline.unknown_year} first (PUT /api/v1/calendar-years/{{year}})",
+        )
+    if on > deadline.due_on or (inclusive and on == deadline.due_on):
+        return
+    first = deadline.due_on if inclusive else deadline.due_on + dt.timedelta(days=1)
+    raise _refuse(
+        application,
+        f"The {clock} period runs until {deadline.due_on} ({deadline.article}): this step "
+        f"can be recorded from {first}",
+    )
+
+
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
@@ -527,6 +570,11 @@ async def _check_discussion(
     problem: str | None = None
     if discussion is None or discussion.region_code != application.region_code:
         problem = "names no collective discussion of the county"
+    elif discussion.held_on < application.received_on:
+        problem = (
+            f"names a meeting held before the application was received "
+            f"({discussion.held_on})"
+        )
     elif discussion.held_on > command.occurred_on:
         problem = f"names a meeting held after the decision ({discussion.held_on})"
     elif str(application.id) not in discussion.application_ids:

@@ -6,7 +6,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from reconsideration.schemas import RegionCode
-from shared.types import CaseDate
+from shared.types import CaseDate, Label
 
 
 class CollectiveDiscussionCreate(BaseModel):
@@ -14,7 +14,7 @@ class CollectiveDiscussionCreate(BaseModel):
 
     region_code: RegionCode
     held_on: CaseDate
-    chair: str = Field(
+    chair: Label = Field(
         min_length=1,
         max_length=200,
         description="Who chaired the meeting.",

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reconsideration.applications.models import ReconsiderationApplication
 from reconsideration.applications.service import list_existing_ids
 from reconsideration.collective_discussions.exceptions import (
     CollectiveDiscussionNotFound,
@@ -28,7 +29,7 @@ async def create_collective_discussion(
     """Record a meeting; repeated ids are kept once. Raises Forbidden (403) when the county
     is outside the caller's ``org``, or the caller is township-scoped (a meeting is a
     county-level record), and InvalidInput (``application_ids``) when an id names no
-    application of the region within ``org``."""
+    application of the region within ``org``, or one received after the meeting."""
     if org is not None:
         ensure_may_act_for(org, **record_org(payload.region_code))
     ids = list(dict.fromkeys(payload.application_ids))
@@ -41,6 +42,21 @@ async def create_collective_discussion(
             f"application_ids names {len(unknown)} application(s) not found in region {payload.region_code}",
             field="application_ids",
             code="unknown",
+        )
+    later = await session.scalar(
+        select(func.count())
+        .select_from(ReconsiderationApplication)
+        .where(
+            ReconsiderationApplication.id.in_(ids),
+            ReconsiderationApplication.received_on > payload.held_on,
+        )
+    )
+    if later:
+        raise InvalidInput(
+            f"application_ids names {later} application(s) received after the meeting "
+            f"({payload.held_on})",
+            field="application_ids",
+            code="received_later",
         )
     discussion = CollectiveDiscussion(
         region_code=payload.region_code,

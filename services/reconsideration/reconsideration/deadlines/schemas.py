@@ -183,16 +183,16 @@ class ApplicationDeadlineRead(BaseModel):
         )
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Met, but after its last day (a late step, e.g. a late hearing notice)."
+        description="Met, but after its last day (a late step, e.g. a late hearing "
+        "notice); null when that day is unknown (a calendar year nobody loaded)."
     )
     @property
-    def late(self) -> bool:
-        return (
-            self.state is DeadlineState.met
-            and self.due_on is not None
-            and self.met_on is not None
-            and self.met_on > self.due_on
-        )
+    def late(self) -> bool | None:
+        if self.state is not DeadlineState.met or self.met_on is None:
+            return False
+        if self.due_on is None:
+            return None  # its last day needs a calendar year nobody loaded
+        return self.met_on > self.due_on
 
 
 class DeadlineListItem(ApplicationDeadlineRead):

@@ -92,16 +92,15 @@ class LitigationDeadlineRead(BaseModel):
         )
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Met, but after its last day."
+        description="Met, but after its last day; null when that day is unknown."
     )
     @property
-    def late(self) -> bool:
-        return (
-            self.state is State.met
-            and self.due_on is not None
-            and self.met_on is not None
-            and self.met_on > self.due_on
-        )
+    def late(self) -> bool | None:
+        if self.state is not State.met or self.met_on is None:
+            return False
+        if self.due_on is None:
+            return None  # its last day needs a calendar year nobody loaded
+        return self.met_on > self.due_on
 
 
 def has_appeal_window(case: LitigationCase) -> bool:

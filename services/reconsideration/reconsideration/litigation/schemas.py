@@ -16,7 +16,7 @@ from reconsideration.litigation.models import (
 )
 from reconsideration.schemas import RegionCode
 from shared.errors import InvalidInput
-from shared.types import CaseDate, PastDate
+from shared.types import CaseDate, Label, PastDate, Prose
 
 
 class LitigationCaseCreate(BaseModel):
@@ -25,21 +25,21 @@ class LitigationCaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region_code: RegionCode
-    case_number: str = Field(
+    case_number: Label = Field(
         min_length=1, max_length=100, examples=["(2023)鄂1222行初12号"]
     )
-    court: str = Field(min_length=1, max_length=200, examples=["通城县人民法院"])
-    defendant_agency: str = Field(
+    court: Label = Field(min_length=1, max_length=200, examples=["通城县人民法院"])
+    defendant_agency: Label = Field(
         min_length=1, max_length=200, description="The defendant agency (被告)."
     )
     county_government_party: bool = Field(
         description="Whether the county government is a party (the report counts these)."
     )
-    cause: str = Field(
+    cause: Prose = Field(
         min_length=1, max_length=2000, description="Cause of action (案由)."
     )
     stage: LitigationStage
-    filed_on: CaseDate = Field(
+    filed_on: PastDate = Field(
         description="Date the complaint (起诉状副本) was received: the 15-day answer "
         "period counts from it (行政诉讼法 第67条)."
     )
@@ -50,12 +50,12 @@ class HearingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    held_on: CaseDate
+    held_on: PastDate
     head_appeared: bool = Field(
         description="A qualifying head of the defendant agency appeared (负责人出庭应诉)."
     )
-    head_name: str | None = Field(default=None, max_length=100)
-    head_post: str | None = Field(default=None, max_length=200, examples=["局长"])
+    head_name: Label | None = Field(default=None, max_length=100)
+    head_post: Label | None = Field(default=None, max_length=200, examples=["局长"])
 
     @model_validator(mode="after")
     def _head(self) -> HearingCreate:

@@ -11,7 +11,7 @@ from reconsideration.opinion_letters.models import (
     OpinionLetterStatus,
 )
 from reconsideration.schemas import RegionCode, not_before
-from shared.types import PastDate, today
+from shared.types import Label, PastDate, Prose, today
 
 ReplyState = Literal[
     "due", "overdue", "calendar_unknown", "replied_on_time", "replied_late"
@@ -25,12 +25,12 @@ class OpinionLetterCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region_code: RegionCode
-    agency: str = Field(
+    agency: Label = Field(
         min_length=1,
         max_length=200,
         description="The agency the letter is addressed to.",
     )
-    subject: str | None = Field(
+    subject: Prose | None = Field(
         default=None, max_length=4000, description="The wrongful act or practice found."
     )
     issued_on: PastDate

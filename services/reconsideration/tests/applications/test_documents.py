@@ -721,3 +721,115 @@ async def test_document_steps_need_a_case_in_progress(
     current = await run(client, app["id"], *steps)
     assert current["status"] == status_after
     await refused(client, current, body)
+
+
+class TestFoundByTheBreakTest:
+    """Defects a hostile tester found, each pinned."""
+
+    async def test_a_command_on_related_rows_still_moves_the_etag(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        app = await in_progress(client)
+        etag = (await client.get(f"/api/v1/applications/{app['id']}")).headers["etag"]
+        body = c(
+            "record_committee_consultation",
+            "2024-01-30",
+            ground="major_complex",
+            opinion="第一次",
+        )
+        headers = {"If-Match": etag}
+        first = await client.post(
+            f"/api/v1/applications/{app['id']}/events", json=body, headers=headers
+        )
+        assert first.status_code == 200, first.text
+        assert first.headers["etag"] != etag
+        second = await client.post(
+            f"/api/v1/applications/{app['id']}/events",
+            json={**body, "opinion": "第二次"},
+            headers=headers,
+        )
+        assert second.status_code == 412
+        read = (await client.get(f"/api/v1/applications/{app['id']}")).json()
+        assert [x["opinion"] for x in read["committee_consultations"]] == ["第一次"]
+
+    async def test_no_reply_before_the_respondent_received_the_copy(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        app = await in_progress(client, respondent_received_on="2024-02-01")
+        response = await command(
+            client,
+            app["id"],
+            c("record_respondent_reply", "2024-01-31", evidence_submitted=True),
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "occurred_on"
+
+    @pytest.mark.parametrize("type_", ["suspend", "resume"])
+    async def test_a_notice_is_not_served_before_its_step(
+        self, client: httpx.AsyncClient, type_: str
+    ) -> None:
+        app = await in_progress(client)
+        if type_ == "resume":
+            await run(client, app["id"], c("suspend", "2024-02-05", ground="other"))
+        response = await command(
+            client,
+            app["id"],
+            c(type_, "2024-02-06", ground="other", notice_served_on="2024-02-05")
+            if type_ == "suspend"
+            else c(type_, "2024-02-06", notice_served_on="2024-02-05"),
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "notice_served_on"
+
+    async def test_a_meeting_before_the_application_neither_lists_nor_decides_it(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        app = await in_progress(client)  # received 2024-01-22
+        listing = await client.post(
+            "/api/v1/collective-discussions",
+            json={
+                "region_code": "421222",
+                "held_on": "2024-01-10",
+                "chair": "李某",
+                "application_ids": [app["id"]],
+            },
+        )
+        assert listing.status_code == 422
+        assert listing.json()["errors"][0]["field"] == "application_ids"
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"received_on": "1999-09-30"}, "received_on"),
+            (
+                {
+                    "receipt_channel": "forwarded_by_agency",
+                    "forwarding_agency": "县公安局",
+                    "forwarding_agency_received_on": "1949-10-01",
+                    "received_on": "2024-03-02",
+                },
+                "forwarding_agency_received_on",
+            ),
+            ({"respondent": "   "}, "respondent"),
+            ({"applicant_name": "\u202e\u200b\ufeff"}, "applicant_name"),
+            ({"respondent": "x\u0085y"}, "respondent"),
+        ],
+    )
+    async def test_dates_before_the_law_and_invisible_names_are_refused(
+        self, client: httpx.AsyncClient, overrides: dict[str, Any], field: str
+    ) -> None:
+        from tests.applications.test_router import application_body
+
+        response = await client.post(
+            "/api/v1/applications", json=application_body(**overrides)
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["field"] == field
+
+    async def test_names_are_stored_without_surrounding_spaces(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        app = await receive(
+            client, respondent=" 通城县公安局\u3000", received_on="2024-03-01"
+        )
+        assert app["respondent"] == "通城县公安局"

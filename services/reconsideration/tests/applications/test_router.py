@@ -60,7 +60,9 @@ REQUEST = c("request_correction", items=["身份证明复印件", "行政处罚�
 RECORD = c("record_correction")
 ABANDON = c("deem_abandoned")
 ACCEPT = c("accept", procedure="ordinary")
-DEEM = c("deem_accepted")
+#: The acceptance review of an application received Wed 2023-03-01 ends on Wed 03-08 (5
+#: working days): deemed accepted from that day (复议法 第30条).
+DEEM = c("deem_accepted", "2023-03-08")
 NOT_ACCEPT = c(
     "not_accept", reason="不属于本机关管辖", competent_organ="咸宁市人民政府"
 )
@@ -306,6 +308,44 @@ class TestApplicationLifecycle:
             "2023-03-20",
         )
 
+    @pytest.mark.parametrize(
+        ("received_on", "early", "due"),
+        [
+            # Wed 2023-03-01: 03-02, 03-03, 03-06, 03-07, 03-08.
+            ("2023-03-01", "2023-03-07", "2023-03-08"),
+            # Mon 2024-09-30: 10-08..10-11 after National Day, then Sat 10-12 (make-up).
+            ("2024-09-30", "2024-10-11", "2024-10-12"),
+        ],
+    )
+    async def test_no_deemed_acceptance_before_the_review_period_ends(
+        self, client: httpx.AsyncClient, received_on: str, early: str, due: str
+    ) -> None:
+        app = await receive(client, received_on=received_on)
+        response = await command(client, app["id"], c("deem_accepted", early))
+        assert response.status_code == 409, response.text
+        assert f"runs until {due}" in response.json()["detail"]
+        body = await run(client, app["id"], c("deem_accepted", due))
+        assert (body["status"], body["accepted_on"]) == ("deemed_accepted", due)
+
+    async def test_no_abandonment_before_the_correction_period_ends(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        # Requested Mon 2024-03-04: 10 working days end Mon 03-18.
+        app = await receive(client, received_on="2024-03-01")
+        await run(
+            client,
+            app["id"],
+            c("start_review", "2024-03-01"),
+            c("request_correction", "2024-03-04", items=["身份证明"]),
+        )
+        on_last_day = await command(
+            client, app["id"], c("deem_abandoned", "2024-03-18")
+        )
+        assert on_last_day.status_code == 409, on_last_day.text
+        assert "from 2024-03-19" in on_last_day.json()["detail"]
+        body = await run(client, app["id"], c("deem_abandoned", "2024-03-19"))
+        assert body["status"] == "deemed_abandoned"
+
     @pytest.mark.parametrize("before", [[], [START]])
     async def test_deemed_acceptance_stays_flagged(
         self, client: httpx.AsyncClient, before: list[dict[str, Any]]
@@ -377,8 +417,10 @@ class TestApplicationLifecycle:
         status: str,
     ) -> None:
         app = await receive(client)
-        body = await run(client, app["id"], *before, conclusion)
-        assert (body["status"], body["concluded_on"]) == (status, "2023-03-02")
+        body = await run(
+            client, app["id"], *before, {**conclusion, "occurred_on": "2023-03-09"}
+        )
+        assert (body["status"], body["concluded_on"]) == (status, "2023-03-09")
 
     async def test_suspended_case_can_be_terminated_by_settlement(
         self, client: httpx.AsyncClient

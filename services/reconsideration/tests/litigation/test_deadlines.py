@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from reconsideration.deadlines import calendars
 from shared.testing import TokenIssuer
-from tests.deadlines.test_router import YEAR_2027, load
+from tests.deadlines.test_router import load
 from tests.litigation.test_router import case_body, conclude, file
 
 CASES = "/api/v1/litigation-cases"
@@ -195,12 +196,23 @@ class TestAppealWindow:
         assert response.json()["errors"][0]["field"] == field
 
 
-@pytest.mark.usefixtures("no_2027")
+@pytest.fixture
+def no_2026(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package without 2026 (and later)."""
+    years = tuple(y for y in calendars.package_years() if y.year < 2026)
+    monkeypatch.setattr(calendars, "package_years", lambda: years)
+
+
+#: A made-up 2026 (not the State Council's notice): only New Year's Day off.
+YEAR_2026 = {"holidays": ["2026-01-01"], "notice": "测试数据"}
+
+
+@pytest.mark.usefixtures("no_2026")
 async def test_a_year_nobody_loaded_then_loaded(
     client: httpx.AsyncClient, token_issuer: TokenIssuer
 ) -> None:
-    # 2026-12-20 + 15 = Mon 2027-01-04: needs 2027.
-    response = await client.post(CASES, json=case_body(filed_on="2026-12-20"))
+    # Fri 2026-11-13 + 15 = Sat 11-28: needs 2026, then moves to Mon 11-30.
+    response = await client.post(CASES, json=case_body(filed_on="2026-11-13"))
     assert response.status_code == 201, response.text
     case = response.json()
     (answer_clock,) = case["deadlines"]
@@ -208,13 +220,26 @@ async def test_a_year_nobody_loaded_then_loaded(
         answer_clock["state"],
         answer_clock["due_on"],
         answer_clock["unknown_year"],
-    ) == ("calendar_unknown", None, 2027)
-    assert case["id"] in await listed(client, "2026-12-01")
-    loaded = await load(client, 2027, YEAR_2027, token_issuer)
+    ) == ("calendar_unknown", None, 2026)
+    assert case["id"] in await listed(client, "2026-11-01")
+    loaded = await load(client, 2026, YEAR_2026, token_issuer)
     assert loaded.status_code == 201, loaded.text
     (answer_clock,) = (await client.get(f"{CASES}/{case['id']}")).json()["deadlines"]
     assert (
         answer_clock["state"],
         answer_clock["due_on"],
         answer_clock["unknown_year"],
-    ) == ("open", "2027-01-04", None)
+    ) == ("open", "2026-11-30", None)
+
+
+async def test_no_future_complaint_or_hearing(client: httpx.AsyncClient) -> None:
+    response = await client.post(CASES, json=case_body(filed_on="2099-01-01"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "filed_on"
+    case = await file(client, filed_on="2024-09-20")
+    hearing = await client.post(
+        f"{CASES}/{case['id']}/hearings",
+        json={"held_on": "2099-01-01", "head_appeared": False},
+    )
+    assert hearing.status_code == 422
+    assert hearing.json()["errors"][0]["field"] == "held_on"
