@@ -65,6 +65,8 @@ class Load:
     errors: int
     #: CPU of the watched process per request, in microseconds (None when not watched).
     cpu_us_per_request: float | None = None
+    #: Annual reports answered without a source (``partial: true``), when counted.
+    partial: int | None = None
 
 
 def _ms(text: str) -> float:
@@ -90,7 +92,9 @@ def parse_wrk(output: str) -> Load:
     errors = int(non_2xx.group(1)) if non_2xx else 0
     if sockets:
         errors += sum(int(g) for g in sockets.groups())
+    partial = re.search(r"Partial answers: (\d+)", output)
     return Load(
+        partial=int(partial.group(1)) if partial else None,
         rps=float(rps.group(1)),
         p50_ms=_ms(p50.group(1)),
         p99_ms=_ms(p99.group(1)),
@@ -143,9 +147,13 @@ def wrk(
     warmup_s: int,
     token: str | None = None,
     watch_pid: int | None = None,
+    count_partial: bool = False,
 ) -> Load:
-    """Warm up, then measure ``url`` with ``connections`` keep-alive connections."""
+    """Warm up, then measure ``url`` with ``connections`` keep-alive connections
+    (``count_partial``: also count annual reports answered ``partial: true``)."""
     args = ["wrk", "-t1", f"-c{connections}", "--latency", "--timeout", "5s"]
+    if count_partial:
+        args += ["-s", str(Path(__file__).with_name("partial.lua"))]
     if token:
         args += ["-H", f"Authorization: Bearer {token}"]
     if warmup_s:
@@ -229,6 +237,14 @@ GOALS: tuple[Goal, ...] = (
         unit="ms",
     ),
     Goal(
+        "G3",
+        "annual reports answered partial (a source missing) at c64, share",
+        "0",
+        lambda m, _: (m["report_c64"].partial or 0) / max(m["report_c64"].requests, 1),
+        lambda v: v == 0,
+        unit="share",
+    ),
+    Goal(
         "Memory",
         "largest service resident memory under the G3 load",
         "< 200 MB",
@@ -270,7 +286,8 @@ def measure_run(
                 f"  cpu {load.cpu_us_per_request:.0f} µs/req"
                 if load.cpu_us_per_request is not None
                 else ""
-            ),
+            )
+            + (f"  partial {load.partial}" if load.partial is not None else ""),
             flush=True,
         )
         return load
@@ -286,9 +303,14 @@ def measure_run(
     loads["routed_c1"] = run("routed c1", "routed", 1, token=token)
     with RssSampler(pids) as sampler:
         loads["report_c64"] = run(
-            "report c64", "report", 64, token=token, watch_pid=pids["gateway"]
+            "report c64",
+            "report",
+            64,
+            token=token,
+            watch_pid=pids["gateway"],
+            count_partial=True,
         )
-    loads["report_c1"] = run("report c1", "report", 1, token=token)
+    loads["report_c1"] = run("report c1", "report", 1, token=token, count_partial=True)
     end = run("reference c64", "reference", 64)
     drift = abs(end.rps - loads["reference_c64"].rps) / loads["reference_c64"].rps
     return loads, dict(sampler.peak_mb), drift
@@ -309,7 +331,11 @@ def report_table(
         unit = goal.unit
 
         def fmt(v: float, unit: str = unit) -> str:
-            return f"{v:.2f}" if unit == "×" else f"{v:.1f} {unit}"
+            if unit == "×":
+                return f"{v:.2f}"
+            if unit == "share":
+                return f"{v:.1%}"
+            return f"{v:.1f} {unit}"
 
         lines.append(
             f"| {goal.key} | {goal.what} | {goal.target} | {fmt(median)} | "

@@ -25,6 +25,7 @@ import asyncio
 import json
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -163,6 +164,10 @@ class TokenVerifier:
         self._keys: dict[str, jwt.PyJWK] = self._parse(jwks) if jwks is not None else {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
+        #: Tokens verified already: token -> (principal, exp, kid), least recently used
+        #: first. A caller sends the same token for up to 15 minutes; checking its
+        #: signature once instead of on every request saves most of the cost of auth.
+        self._verified: OrderedDict[str, tuple[Principal, float, str]] = OrderedDict()
 
     @staticmethod
     def _parse(jwks: Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
@@ -205,8 +210,29 @@ class TokenVerifier:
             raise Unauthorized("The token was signed with an unknown key")
         return self._keys[kid]
 
+    #: How many verified tokens a process remembers.
+    VERIFIED_CACHE_SIZE = 4096
+
     async def verify(self, token: str) -> Principal:
-        """The token's principal. Raises Unauthorized for any invalid token."""
+        """The token's principal. Raises Unauthorized for any invalid token.
+
+        A token verified before is answered from memory while it has not expired (with
+        the same leeway) and its signing key is still among the known keys; anything
+        else is verified in full."""
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            principal, expires_at, kid = remembered
+            if kid in self._keys and time.time() <= expires_at + self.leeway_s:
+                self._verified.move_to_end(token)
+                return principal
+            del self._verified[token]
+        principal, expires_at, kid = await self._verify(token)
+        self._verified[token] = (principal, expires_at, kid)
+        if len(self._verified) > self.VERIFIED_CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float, str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -230,13 +256,14 @@ class TokenVerifier:
             raise Unauthorized("The token has expired") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("The token is invalid") from exc
-        return Principal(
+        principal = Principal(
             subject=str(claims["sub"]),
             name=str(claims.get("name", "")),
             kind=str(claims.get("typ", "user")),
             scopes=frozenset(str(claims.get("scope", "")).split()),
             org=OrgScope.model_validate(claims.get("org") or {}),
         )
+        return principal, float(claims["exp"]), str(header["kid"])
 
 
 def token_verifier_from(settings: Any) -> TokenVerifier:

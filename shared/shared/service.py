@@ -204,7 +204,7 @@ def create_data_service_app(
     )
     install_db_problem_handlers(app)
     install_idempotency_handlers(app)
-    for router in (api_router, caller_router):
+    for router in (caller_router, api_router):
         app.include_router(
             router,
             dependencies=[

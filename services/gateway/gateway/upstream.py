@@ -38,9 +38,11 @@ from enum import StrEnum
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, ClassVar, TypeVar
 
+import aiohttp
 import httpx
 import structlog
 from fastapi import Request
+from httpx_aiohttp import AiohttpTransport
 from pydantic import BaseModel, Field, ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -634,6 +636,27 @@ def _no_cookies() -> CookieJar:
     return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
+def aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+    """httpx-aiohttp's transport over an aiohttp session made on first use (inside the
+    running loop) with the pool ``limits`` (``max_connections``, ``keepalive_expiry``), no
+    cookie jar (the session serves every caller), no proxy variables and no automatic
+    decompression (answers are relayed as they come). Timeouts come from each request's
+    httpx ``Timeout``: connect, read (between two reads), pool (waiting for a connection)."""
+
+    def session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(
+                limit=limits.max_connections or 0,
+                keepalive_timeout=limits.keepalive_expiry or 0,
+            ),
+            cookie_jar=aiohttp.DummyCookieJar(),
+            trust_env=False,
+            auto_decompress=False,
+        )
+
+    return AiohttpTransport(limits=limits, trust_env=False, client=session)
+
+
 def open_upstreams(
     settings: Settings,
     *,
@@ -662,12 +685,20 @@ def open_upstreams(
     unknown = set(transports or {}) - set(UpstreamName)
     if unknown:
         raise ValueError(f"no upstream called {', '.join(sorted(unknown))}")
+
+    def transport(name: str) -> httpx.AsyncBaseTransport | None:
+        if transports and name in transports:
+            return transports[name]
+        if settings.upstream_transport == "aiohttp":
+            return aiohttp_transport(limits)
+        return None  # httpx's own, from `limits`
+
     http = {
         name: httpx.AsyncClient(
             base_url=settings.upstream_url(name),
             timeout=timeout,
             limits=limits,
-            transport=(transports or {}).get(name),
+            transport=transport(name),
             # Upstream URLs come from settings only: no proxy variables, no .netrc.
             trust_env=False,
             follow_redirects=False,
