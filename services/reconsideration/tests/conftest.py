@@ -8,8 +8,8 @@ import pytest
 
 from reconsideration.config import Settings
 from reconsideration.db import get_session
-from reconsideration.deadlines import calendars
 from reconsideration.main import create_app
+from shared import working_days
 from shared.testing import (  # noqa: F401 (fixtures)
     ServiceUnderTest,
     client,
@@ -44,5 +44,5 @@ def service_under_test() -> ServiceUnderTest:
 @pytest.fixture
 def no_2027(monkeypatch: pytest.MonkeyPatch) -> None:
     """The package without 2027 (and later), even once a release covers it."""
-    years = tuple(y for y in calendars.package_years() if y.year < 2027)
-    monkeypatch.setattr(calendars, "package_years", lambda: years)
+    years = tuple(y for y in working_days.package_years() if y.year < 2027)
+    monkeypatch.setattr(working_days, "package_years", lambda: years)

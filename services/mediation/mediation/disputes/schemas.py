@@ -226,7 +226,8 @@ class DisputeRead(BaseModel):
     )
     judicial_confirmation_window_ends_on: dt.date | None = Field(
         description="Last day to apply for judicial confirmation: agreement_effective_on + 30 "
-        "calendar days (人民调解法 Art. 33)."
+        "calendar days, moved off a weekend or holiday to the next working day (人民调解法 "
+        "Art. 33; 民诉法 Art. 85, 205)."
     )
     judicial_confirmation_status: JudicialConfirmationStatus | None
     judicial_confirmation_court: str | None

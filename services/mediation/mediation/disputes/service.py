@@ -58,6 +58,11 @@ from shared.pagination import Page, PageParams, paginate
 from shared.personal_data import PersonalDataCipher, mask_id_number, mask_phone
 from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
 from shared.types import today
+from shared.working_days import (
+    CalendarYearUnknown,
+    next_working_day,
+    package_calendar,
+)
 
 #: A party's personal data, stored encrypted and hashed.
 PERSONAL_FIELDS = ("id_number", "credit_code", "phone")
@@ -72,10 +77,24 @@ MASKS: dict[str, Callable[[str], str]] = {
 CASE_NUMBER_WORD = "人调"
 
 #: Calendar days after the agreement takes effect within which the parties may apply for
-#: judicial confirmation (人民调解法 Art. 33, 民诉法 Art. 205). The first day is not counted
-#: (民法典 Art. 201). Not applied: 民诉法 Art. 85's rollover of a last day that falls on a
-#: holiday (this service has no holiday calendar; see the reconsideration service's).
+#: judicial confirmation (人民调解法 Art. 33, 民诉法 Art. 205). The first day is not counted,
+#: and a last day that is a weekend or a holiday moves to the next working day (民诉法
+#: Art. 85, on the shared working-day calendar: judicial_confirmation_window_ends_on).
 JUDICIAL_CONFIRMATION_DAYS = 30
+
+
+def judicial_confirmation_window_ends_on(effective_on: dt.date) -> dt.date:
+    """The last day to apply for judicial confirmation of an agreement that took effect on
+    ``effective_on``: 30 calendar days later, moved off a weekend or holiday to the next
+    working day (民诉法 Art. 85, 205). For a year the holiday package does not know yet, the
+    30th day itself (never later than the law allows; possibly a day early if it falls on
+    a holiday of that year)."""
+    last = effective_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+    try:
+        return next_working_day(last, calendar=package_calendar())
+    except CalendarYearUnknown:
+        return last
+
 
 #: Days ahead the list of what is due looks by default.
 DUE_HORIZON_DAYS = 7
@@ -481,8 +500,8 @@ def _resolve(dispute: Dispute, command: Resolve) -> dict[str, object]:
     dispute.agreement_terms = agreement.terms
     dispute.performance_due_on = agreement.performance_due_on
     dispute.agreement_effective_on = effective_on
-    dispute.judicial_confirmation_window_ends_on = effective_on + dt.timedelta(
-        days=JUDICIAL_CONFIRMATION_DAYS
+    dispute.judicial_confirmation_window_ends_on = judicial_confirmation_window_ends_on(
+        effective_on
     )
     return {"agreement_form": str(agreement.form)}
 

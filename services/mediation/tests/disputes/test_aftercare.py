@@ -178,8 +178,9 @@ class TestAgreement:
     ) -> None:
         dispute = await at(client, committee_id, [START, RESOLVE])
         assert dispute["agreement_effective_on"] == "2023-03-10"
-        # 30 days counted from the day after 2023-03-10 (民法典 Art. 201).
-        assert dispute["judicial_confirmation_window_ends_on"] == "2023-04-09"
+        # 30 days counted from the day after 2023-03-10 (民法典 Art. 201): Sun 2023-04-09,
+        # a rest day, so Mon 04-10 (民诉法 Art. 85).
+        assert dispute["judicial_confirmation_window_ends_on"] == "2023-04-10"
         assert dispute["judicial_confirmation_status"] is None
 
     async def test_a_written_agreement_signed_later_opens_the_window_then(
@@ -190,6 +191,16 @@ class TestAgreement:
         )
         assert dispute["agreement_effective_on"] == "2023-03-15"
         assert dispute["judicial_confirmation_window_ends_on"] == "2023-04-14"
+
+    async def test_a_window_ending_in_a_holiday_moves_to_the_next_working_day(
+        self, client: httpx.AsyncClient, committee_id: str
+    ) -> None:
+        # 2023-09-01 + 30 = Sun 10-01, inside the National Day holiday (09-29 to 10-06);
+        # the next working day is Sat 10-07, an official make-up working day (民诉法 Art. 85).
+        dispute = await at(
+            client, committee_id, [START, resolve(effective_on="2023-09-01")]
+        )
+        assert dispute["judicial_confirmation_window_ends_on"] == "2023-10-07"
 
     @pytest.mark.parametrize(
         ("agreement", "code"),
@@ -223,7 +234,7 @@ class TestAgreement:
             [START, resolve(form="oral", effective_on="2023-03-10")],
         )
         assert dispute["agreement_form"] == "oral"
-        assert dispute["judicial_confirmation_window_ends_on"] == "2023-04-09"
+        assert dispute["judicial_confirmation_window_ends_on"] == "2023-04-10"
 
 
 class TestFollowUp:
@@ -302,7 +313,7 @@ class TestJudicialConfirmation:
     async def test_the_last_day_of_the_window_is_in_it(
         self, client: httpx.AsyncClient, committee_id: str
     ) -> None:
-        last_day = {**APPLY, "occurred_on": "2023-04-09"}
+        last_day = {**APPLY, "occurred_on": "2023-04-10"}
         dispute = await at(client, committee_id, [START, RESOLVE, last_day])
         assert dispute["judicial_confirmation_status"] == "applied"
 
@@ -310,12 +321,12 @@ class TestJudicialConfirmation:
         self, client: httpx.AsyncClient, committee_id: str
     ) -> None:
         dispute = await at(client, committee_id, [START, RESOLVE])
-        late = {**APPLY, "occurred_on": "2023-04-10"}
+        late = {**APPLY, "occurred_on": "2023-04-11"}
         response = await command(client, dispute["id"], late)
         assert response.status_code == 422, response.text
         body = response.json()
         assert body["type"] == "urn:fazhi:problem:judicial-confirmation-window-closed"
-        assert "closed on 2023-04-09" in body["detail"]
+        assert "closed on 2023-04-10" in body["detail"]
         assert body["errors"][0] == {
             "field": "occurred_on",
             "location": "body",
@@ -446,10 +457,10 @@ class TestDeadlinesOnTheDispute:
             },
             {
                 "kind": "judicial_confirmation",
-                "due_on": "2023-04-09",
+                "due_on": "2023-04-10",
                 "done_on": None,
                 "overdue": False,
-                "days_left": 8,
+                "days_left": 9,
             },
             {
                 "kind": "performance",
@@ -463,10 +474,10 @@ class TestDeadlinesOnTheDispute:
         dispute = (await client.get(f"/api/v1/disputes/{dispute['id']}")).json()
         assert deadline(dispute, "judicial_confirmation") == {
             "kind": "judicial_confirmation",
-            "due_on": "2023-04-09",
+            "due_on": "2023-04-10",
             "done_on": None,
             "overdue": True,
-            "days_left": -11,
+            "days_left": -10,
         }
         assert deadline(dispute, "performance")["overdue"] is True  # type: ignore[index]
         done = await command(client, dispute["id"], FOLLOW_UP)
@@ -485,7 +496,7 @@ class TestDeadlinesOnTheDispute:
         dispute = await at(client, committee_id, [START, RESOLVE, APPLY])
         assert deadline(dispute, "judicial_confirmation") == {
             "kind": "judicial_confirmation",
-            "due_on": "2023-04-09",
+            "due_on": "2023-04-10",
             "done_on": "2023-03-20",
             "overdue": False,
             "days_left": None,
@@ -505,7 +516,8 @@ class TestDeadlinesOnTheDispute:
 
 class TestDueList:
     """Registered 2023-03-01 (time limit 2023-03-31) unless said otherwise; resolved
-    2023-03-10 (window to 2023-04-09, performance due 2023-04-10)."""
+    2023-03-10 (window to Mon 2023-04-10: day 30 is Sunday 04-09; performance due
+    2023-04-10)."""
 
     async def due(
         self, client: httpx.AsyncClient, **params: str
@@ -545,11 +557,11 @@ class TestDueList:
         assert await self.due(client, as_of="2023-04-01", due_before="2023-04-12") == {
             open_["id"]: [("time_limit", "2023-03-31", True, -1)],
             resolved["id"]: [
-                ("judicial_confirmation", "2023-04-09", False, 8),
+                ("judicial_confirmation", "2023-04-10", False, 9),
                 ("performance", "2023-04-10", False, 9),
             ],
             applied["id"]: [("performance", "2023-04-10", False, 9)],
-            performed["id"]: [("judicial_confirmation", "2023-04-09", False, 8)],
+            performed["id"]: [("judicial_confirmation", "2023-04-10", False, 9)],
         }
         # Once the window has closed it is no longer listed; overdue time limits and
         # performance are, and the later dispute's limit (2023-04-19) comes due.
@@ -578,7 +590,7 @@ class TestDueList:
             as_of="2023-04-01",
             due_before="2023-05-01",
             kind="judicial_confirmation",
-        ) == {resolved["id"]: [("judicial_confirmation", "2023-04-09", False, 8)]}
+        ) == {resolved["id"]: [("judicial_confirmation", "2023-04-10", False, 9)]}
 
     async def test_items_carry_the_watch_list_flag_and_filters_apply(
         self, client: httpx.AsyncClient, committee_id: str, session: AsyncSession

@@ -16,7 +16,7 @@ from alembic import op
 
 from reconsideration.deadlines.calendars import CalendarYear, package_calendar
 from reconsideration.deadlines.exceptions import CalendarYearUnknown
-from reconsideration.deadlines.models import CalendarSource
+from shared.working_days import CalendarSource
 from reconsideration.deadlines.periods import add_calendar_days
 
 revision: str = "206d3c3cef19"

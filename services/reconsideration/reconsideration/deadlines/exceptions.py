@@ -1,31 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from shared.errors import InvalidInput, NotFound, ProblemError
-
-
-class CalendarYearUnknown(ProblemError):
-    """A deadline needs a year for which neither the package nor an administrator gave the
-    holidays and make-up working days. 409: the request is fine, the service's calendar is
-    not; once the year is loaded (``PUT /api/v1/calendar-years/{year}``) the same request
-    succeeds. The problem names the ``year``."""
-
-    status = 409
-    type_slug = "calendar-year-unknown"
-    title = "Working-day calendar year unknown"
-
-    def __init__(self, year: int, **extensions: Any) -> None:
-        super().__init__(
-            f"No working-day calendar for {year}: the package does not cover it and nobody "
-            f"loaded it. An administrator loads the State Council's holidays and make-up "
-            f"working days for {year} with PUT /api/v1/calendar-years/{year}; deadlines are "
-            "never guessed from Monday to Friday.",
-            year=year,
-            **extensions,
-        )
-        self.year = year
+from shared.errors import InvalidInput, NotFound
+from shared.working_days import CalendarYearUnknown
 
 
 class CalendarYearNotFound(NotFound):
@@ -92,3 +70,6 @@ class ExtensionNotAllowed(DeadlineInputError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, field="extension_days", code="longer_than_the_law")
+
+
+__all__ = ["CalendarYearUnknown"]

@@ -26,13 +26,6 @@ EARLIEST_YEAR = 1949
 LATEST_YEAR = 2100
 
 
-class CalendarSource(StrEnum):
-    """Where a year's holidays and make-up working days come from."""
-
-    package = "package"
-    loaded = "loaded"
-
-
 class LawVersion(StrEnum):
     """The version of the Administrative Reconsideration Law whose clocks apply, chosen by
     the receipt date (domain.md §3.2)."""

@@ -15,7 +15,6 @@ from pydantic import (
 
 from reconsideration.applications.models import Procedure
 from reconsideration.deadlines.models import (
-    CalendarSource,
     Clock,
     DeadlineState,
     Direction,
@@ -24,6 +23,7 @@ from reconsideration.deadlines.models import (
 )
 from reconsideration.schemas import RegionCode, TownshipCode
 from shared.types import CaseDate, today
+from shared.working_days import CalendarSource
 
 #: At most every day of a year.
 MAX_DAYS = 366

@@ -13,7 +13,7 @@ from reconsideration.deadlines.calendars import (
     package_calendar,
 )
 from reconsideration.deadlines.exceptions import CalendarYearNotFound
-from reconsideration.deadlines.models import CalendarSource, Clock, LoadedCalendarYear
+from reconsideration.deadlines.models import Clock, LoadedCalendarYear
 from reconsideration.deadlines.schemas import (
     CalendarYearLoad,
     CalendarYearRead,
@@ -29,6 +29,7 @@ from shared.auth import Principal
 from shared.conditional import IfMatch, PreconditionFailed, PreconditionRequired, etag
 from shared.errors import InvalidInput
 from shared.pagination import Page
+from shared.working_days import CalendarSource
 
 SATURDAY = 5
 

@@ -15,13 +15,14 @@ from reconsideration.deadlines.calendars import (
     package_calendar,
 )
 from reconsideration.deadlines.exceptions import ClockNotInLaw
-from reconsideration.deadlines.models import CalendarSource, Clock, Direction
+from reconsideration.deadlines.models import Clock, Direction
 from reconsideration.deadlines.periods import (
     add_calendar_days,
     add_working_days,
     subtract_working_days,
 )
 from reconsideration.deadlines.statutes import compute_deadline, law_for
+from shared.working_days import CalendarSource
 
 PACKAGE = package_calendar()
 #: Starts far enough from the end of the package's last year (2026) that every period stays in it.

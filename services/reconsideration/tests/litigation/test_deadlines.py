@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconsideration.deadlines import calendars
+from shared import working_days
 from shared.testing import TokenIssuer
 from tests.deadlines.test_router import load
 from tests.litigation.test_router import case_body, conclude, file
@@ -199,8 +199,8 @@ class TestAppealWindow:
 @pytest.fixture
 def no_2026(monkeypatch: pytest.MonkeyPatch) -> None:
     """The package without 2026 (and later)."""
-    years = tuple(y for y in calendars.package_years() if y.year < 2026)
-    monkeypatch.setattr(calendars, "package_years", lambda: years)
+    years = tuple(y for y in working_days.package_years() if y.year < 2026)
+    monkeypatch.setattr(working_days, "package_years", lambda: years)
 
 
 #: A made-up 2026 (not the State Council's notice): only New Year's Day off.

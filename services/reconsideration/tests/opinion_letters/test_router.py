@@ -200,10 +200,10 @@ class TestReplyDueOnTheCalendar:
     async def test_a_due_day_in_an_unknown_year_waits_for_its_calendar(
         self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from reconsideration.deadlines import calendars
+        from shared import working_days
 
-        years = tuple(y for y in calendars.package_years() if y.year < 2027)
-        monkeypatch.setattr(calendars, "package_years", lambda: years)
+        years = tuple(y for y in working_days.package_years() if y.year < 2027)
+        monkeypatch.setattr(working_days, "package_years", lambda: years)
         letter = await issue(client, issued_on="2026-11-20", received_on="2026-11-23")
         assert (letter["due_on"], letter["due_unknown_year"]) == (None, 2027)
         assert letter["reply_state"] == "calendar_unknown"
