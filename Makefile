@@ -23,6 +23,8 @@ MEMBERS := shared $(addprefix services/,$(DATA_SERVICES) gateway)
 PYTEST_ARGS ?=
 #: Where `make run`, `make migrate`, `make user` and `make client` keep the SQLite files and keys.
 DATA_DIR ?= $(CURDIR)/var
+# Absolute, so that the commands that run inside a service's folder use the same directory.
+override DATA_DIR := $(abspath $(DATA_DIR))
 #: The gateway's port under `make run`; the three services take the next three.
 PORT ?= 8000
 

@@ -230,7 +230,7 @@ GOALS: tuple[Goal, ...] = (
     ),
     Goal(
         "G3",
-        "annual report p99 at c64 on county data",
+        "annual report p99 at c64 (county data unless --no-sample)",
         "≤ 150 ms",
         lambda m, _: m["report_c64"].p99_ms,
         lambda v: v <= 150,
@@ -377,7 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gateway.sample.tongcheng_2023 import LOADER_SCOPES, load_sample
 
     data_dir = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
-    stack = Stack.on_free_ports(data_dir)
+    # Errors only: under the report's load the gateway warns about every late source.
+    stack = Stack.on_free_ports(data_dir, log_level="error")
     reference_port = free_port()
     reference = subprocess.Popen(
         [

@@ -307,6 +307,11 @@ def _demo(args: argparse.Namespace) -> int:
         credentials = stack.create_client(
             "demo-loader", LOADER_SCOPES, region_code=args.region_code
         )
+        print(
+            f"loading the 通城县 2023 sample through {stack.url()} (about 2 to 3 minutes) ...",
+            file=sys.stderr,
+            flush=True,
+        )
         started = time.monotonic()
         counts = asyncio.run(load_sample(stack.url(), credentials=credentials))
         print(
