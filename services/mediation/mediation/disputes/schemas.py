@@ -306,6 +306,10 @@ class DisputeFilters(BaseModel):
     screening_round_id: uuid.UUID | None = Field(
         default=None, description="Disputes found by this screening round."
     )
+    mediator_id: uuid.UUID | None = Field(
+        default=None,
+        description="Disputes this mediator is assigned to (a mediator's own case list).",
+    )
 
 
 class AssignMediators(BaseModel):

@@ -25,6 +25,7 @@ from mediation.disputes.models import (
     DisputeStatus,
     EscalationRisk,
     JudicialConfirmationStatus,
+    dispute_mediators,
 )
 from mediation.disputes.schemas import (
     ApplyForConfirmation,
@@ -388,14 +389,25 @@ async def list_disputes(
     full: bool,
 ) -> Page[DisputeRead]:
     """``party_id_number`` finds disputes through the parties' keyed hash; ``watch_list``
-    keeps the disputes flagged (or, false, not flagged) with an escalation risk."""
+    keeps the disputes flagged (or, false, not flagged) with an escalation risk;
+    ``mediator_id`` those the mediator is assigned to."""
     stmt = select(Dispute).options(selectinload(Dispute.parties))
-    columns = filters.model_copy(update={"party_id_number": None, "watch_list": None})
+    columns = filters.model_copy(
+        update={"party_id_number": None, "watch_list": None, "mediator_id": None}
+    )
     stmt = filtered(stmt, Dispute, columns, year_column=Dispute.registered_on)
     if filters.watch_list is not None:
         flagged = Dispute.escalation_risk_flagged_on
         stmt = stmt.where(
             flagged.is_not(None) if filters.watch_list else flagged.is_(None)
+        )
+    if filters.mediator_id is not None:
+        stmt = stmt.where(
+            Dispute.id.in_(
+                select(dispute_mediators.c.dispute_id).where(
+                    dispute_mediators.c.mediator_id == filters.mediator_id
+                )
+            )
         )
     if filters.party_id_number is not None:
         stmt = stmt.where(

@@ -84,6 +84,30 @@ class TestAssignedMediators:
         ]
         assert events.json()["items"][-1]["data"] == {"mediator_ids": [setup["a"]]}
 
+    async def test_a_mediator_lists_the_disputes_assigned_to_them(
+        self, client: httpx.AsyncClient, setup: dict[str, str]
+    ) -> None:
+        both = await register(
+            client, setup["committee"], mediator_ids=[setup["a"], setup["b"]]
+        )
+        only_b = await register(client, setup["committee"], mediator_ids=[setup["b"]])
+        await register(client, setup["committee"])  # nobody assigned yet
+
+        async def listed(mediator_id: str) -> set[str]:
+            response = await client.get(
+                "/api/v1/disputes", params={"mediator_id": mediator_id}
+            )
+            assert response.status_code == 200, response.text
+            return {d["id"] for d in response.json()["items"]}
+
+        assert await listed(setup["a"]) == {both["id"]}
+        assert await listed(setup["b"]) == {both["id"], only_b["id"]}
+        assert await listed(setup["other"]) == set()
+        # Reassigned: the list follows.
+        await command(client, only_b["id"], assign(setup["a"]))
+        assert await listed(setup["a"]) == {both["id"], only_b["id"]}
+        assert await listed(setup["b"]) == {both["id"]}
+
     async def test_a_mediator_of_another_committee_is_refused(
         self, client: httpx.AsyncClient, setup: dict[str, str]
     ) -> None:
