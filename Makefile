@@ -63,7 +63,7 @@ e2e: install ## end-to-end: four real processes, the 通城县 2023 sample throu
 fuzz: install ## schemathesis against the four services in-process (SQLite; PostgreSQL when FAZHI_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest -q $(PYTEST_ARGS) tests/fuzz
 
-bench: install ## the performance goals as same-run ratios (wrk, loopback, county data; about 8 min; ARGS='--runs 3 --duration 10'); see docs/performance.md
+bench: install ## the performance goals as same-run ratios (wrk, loopback, county data; about 8 to 9 minutes; ARGS='--runs 3 --duration 10'); see docs/performance.md
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
 	$(BIN)/python deploy/bench/run.py $(ARGS)
 

@@ -217,12 +217,19 @@ class TokenVerifier:
         """The token's principal. Raises Unauthorized for any invalid token.
 
         A token verified before is answered from memory while it has not expired (with
-        the same leeway) and its signing key is still among the known keys; anything
-        else is verified in full."""
+        the same leeway), its signing key is still among the known keys and those keys
+        are not due for a refetch; anything else is verified in full."""
         remembered = self._verified.get(token)
         if remembered is not None:
             principal, expires_at, kid = remembered
-            if kid in self._keys and time.time() <= expires_at + self.leeway_s:
+            keys_fresh = (
+                self._static or time.monotonic() - self._fetched_at <= self.cache_ttl_s
+            )
+            if (
+                keys_fresh
+                and kid in self._keys
+                and time.time() <= expires_at + self.leeway_s
+            ):
                 self._verified.move_to_end(token)
                 return principal
             del self._verified[token]

@@ -350,7 +350,19 @@ class UpstreamClient:
     async def _errors_mapped(self) -> AsyncIterator[None]:
         try:
             yield
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        except httpx.ConnectTimeout as exc:
+            if isinstance(exc.__cause__, aiohttp.ServerDisconnectedError):
+                # httpx-aiohttp reports a connection the service closed after the request
+                # was sent as a connect timeout: it is a broken connection.
+                raise UpstreamUnavailable(
+                    f"{self.name} broke the connection (ServerDisconnectedError)",
+                    upstream=self.name,
+                    transient=True,
+                ) from exc
+            raise UpstreamUnavailable(
+                f"{self.name} is not reachable", upstream=self.name, transient=True
+            ) from exc
+        except httpx.ConnectError as exc:
             raise UpstreamUnavailable(
                 f"{self.name} is not reachable", upstream=self.name, transient=True
             ) from exc
@@ -364,8 +376,9 @@ class UpstreamClient:
                 upstream=self.name,
                 transient=True,
             ) from exc
-        except httpx.RequestError as exc:
-            # E.g. a body that does not decode as its Content-Encoding says.
+        except (httpx.RequestError, aiohttp.ClientError) as exc:
+            # E.g. a body that does not decode as its Content-Encoding says, or (aiohttp,
+            # which httpx-aiohttp does not always translate) an answer that is no HTTP.
             raise UpstreamUnavailable(
                 f"{self.name} sent an unreadable answer ({type(exc).__name__})",
                 upstream=self.name,

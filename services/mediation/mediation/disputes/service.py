@@ -61,7 +61,7 @@ from shared.query import ensure_may_act_for, filtered, get_or_raise, in_org
 from shared.types import today
 from shared.working_days import (
     CalendarYearUnknown,
-    next_working_day,
+    add_calendar_days,
     package_calendar,
 )
 
@@ -90,11 +90,12 @@ def judicial_confirmation_window_ends_on(effective_on: dt.date) -> dt.date:
     working day (民诉法 Art. 85, 205). For a year the holiday package does not know yet, the
     30th day itself (never later than the law allows; possibly a day early if it falls on
     a holiday of that year)."""
-    last = effective_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
     try:
-        return next_working_day(last, calendar=package_calendar())
+        return add_calendar_days(
+            effective_on, JUDICIAL_CONFIRMATION_DAYS, calendar=package_calendar()
+        )
     except CalendarYearUnknown:
-        return last
+        return effective_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
 
 
 #: Days ahead the list of what is due looks by default.

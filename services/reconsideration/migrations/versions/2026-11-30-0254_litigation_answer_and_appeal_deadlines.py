@@ -14,10 +14,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from reconsideration.deadlines.calendars import CalendarYear, package_calendar
+from shared.working_days import CalendarYear, package_calendar
 from reconsideration.deadlines.exceptions import CalendarYearUnknown
 from shared.working_days import CalendarSource
-from reconsideration.deadlines.periods import add_calendar_days
+from shared.working_days import add_calendar_days
 
 revision: str = "206d3c3cef19"
 down_revision: str | None = "eb00344ff8c4"

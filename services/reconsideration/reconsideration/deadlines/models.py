@@ -19,11 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from reconsideration.db import Base
 from shared.db import RecordMixin
+from shared.types import EARLIEST_DATE, LATEST_DATE
 
 #: The span of years a calendar may be loaded for (the span of every date the API takes,
 #: shared.types.CaseDate).
-EARLIEST_YEAR = 1949
-LATEST_YEAR = 2100
+EARLIEST_YEAR = EARLIEST_DATE.year
+LATEST_YEAR = LATEST_DATE.year
 
 
 class LawVersion(StrEnum):

@@ -142,7 +142,39 @@ class DeadlineRead(BaseModel):
     note: str | None = None
 
 
-class ApplicationDeadlineRead(BaseModel):
+class ClockStatus(BaseModel):
+    """What a stored clock shows beside its state: ``overdue`` and ``late``, computed the
+    same way for an application's clocks and a lawsuit's."""
+
+    due_on: dt.date | None
+    state: DeadlineState
+    met_on: dt.date | None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Open and its last day is before today (Asia/Shanghai)."
+    )
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.state is DeadlineState.open
+            and self.due_on is not None
+            and self.due_on < today()
+        )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Met, but after its last day (a late step, e.g. a late hearing "
+        "notice); null when that day is unknown (a calendar year nobody loaded)."
+    )
+    @property
+    def late(self) -> bool | None:
+        if self.state is not DeadlineState.met or self.met_on is None:
+            return False
+        if self.due_on is None:
+            return None  # its last day needs a calendar year nobody loaded
+        return self.met_on > self.due_on
+
+
+class ApplicationDeadlineRead(ClockStatus):
     """One statutory clock of an application, as stored with it."""
 
     model_config = ConfigDict(from_attributes=True)
@@ -170,29 +202,6 @@ class ApplicationDeadlineRead(BaseModel):
         description="State `calendar_unknown`: the year to load with "
         "`PUT /api/v1/calendar-years/{year}`."
     )
-
-    @computed_field(  # type: ignore[prop-decorator]
-        description="Open and its last day is before today (Asia/Shanghai)."
-    )
-    @property
-    def overdue(self) -> bool:
-        return (
-            self.state is DeadlineState.open
-            and self.due_on is not None
-            and self.due_on < today()
-        )
-
-    @computed_field(  # type: ignore[prop-decorator]
-        description="Met, but after its last day (a late step, e.g. a late hearing "
-        "notice); null when that day is unknown (a calendar year nobody loaded)."
-    )
-    @property
-    def late(self) -> bool | None:
-        if self.state is not DeadlineState.met or self.met_on is None:
-            return False
-        if self.due_on is None:
-            return None  # its last day needs a calendar year nobody loaded
-        return self.met_on > self.due_on
 
 
 class DeadlineListItem(ApplicationDeadlineRead):

@@ -7,11 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reconsideration.applications.models import Procedure
-from reconsideration.deadlines.calendars import (
-    CalendarYear,
-    WorkingCalendar,
-    package_calendar,
-)
 from reconsideration.deadlines.exceptions import CalendarYearNotFound
 from reconsideration.deadlines.models import Clock, LoadedCalendarYear
 from reconsideration.deadlines.schemas import (
@@ -29,9 +24,13 @@ from shared.auth import Principal
 from shared.conditional import IfMatch, PreconditionFailed, PreconditionRequired, etag
 from shared.errors import InvalidInput
 from shared.pagination import Page
-from shared.working_days import CalendarSource
-
-SATURDAY = 5
+from shared.working_days import (
+    SATURDAY,
+    CalendarSource,
+    CalendarYear,
+    WorkingCalendar,
+    package_calendar,
+)
 
 
 def calendar_year_of(row: LoadedCalendarYear) -> CalendarYear:

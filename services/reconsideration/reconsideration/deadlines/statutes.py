@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reconsideration.applications.models import Procedure
-from reconsideration.deadlines.calendars import WorkingCalendar
 from reconsideration.deadlines.exceptions import (
     ClockNotInLaw,
     ExtensionNotAllowed,
@@ -23,7 +22,8 @@ from reconsideration.deadlines.exceptions import (
     ProcedureRequired,
 )
 from reconsideration.deadlines.models import Clock, Direction, LawVersion, Unit
-from reconsideration.deadlines.periods import (
+from shared.working_days import (
+    WorkingCalendar,
     add_calendar_days,
     add_working_days,
     subtract_working_days,

@@ -44,7 +44,6 @@ from reconsideration.applications.models import (
     Procedure,
     ReconsiderationApplication,
 )
-from reconsideration.deadlines.calendars import WorkingCalendar
 from reconsideration.deadlines.exceptions import (
     CalendarYearUnknown,
     ClockNotInLaw,
@@ -68,6 +67,7 @@ from reconsideration.scope import in_scope
 from shared.auth import OrgScope
 from shared.errors import InvalidInput
 from shared.pagination import TOKEN_TTL_SECONDS, Page, PageParams
+from shared.working_days import WorkingCalendar
 
 E = ApplicationEventType
 State = DeadlineState

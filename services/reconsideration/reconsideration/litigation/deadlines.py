@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from reconsideration.deadlines.calendars import WorkingCalendar
 from reconsideration.deadlines.exceptions import CalendarYearUnknown
-from reconsideration.deadlines.models import DeadlineState, Unit
-from reconsideration.deadlines.periods import add_calendar_days
+from reconsideration.deadlines.models import DeadlineState
 from reconsideration.deadlines.service import working_calendar
 from reconsideration.litigation.models import (
     JudgmentKind,
@@ -34,7 +31,8 @@ from reconsideration.litigation.models import (
     LitigationStage,
     LitigationStatus,
 )
-from shared.types import today
+from reconsideration.litigation.schemas import LitigationDeadlineRead
+from shared.working_days import WorkingCalendar, add_calendar_days
 
 State = DeadlineState
 
@@ -56,51 +54,6 @@ RULES: dict[tuple[LitigationClock, JudgmentKind | None], tuple[int, str, str]] =
         "service of the first-instance ruling",
     ),
 }
-
-
-class LitigationDeadlineRead(BaseModel):
-    """One clock of a lawsuit, in the shape of an application's clocks."""
-
-    model_config = ConfigDict(frozen=True)
-
-    clock: LitigationClock
-    article: str
-    unit: Unit = Unit.calendar_days
-    days: int = Field(description="The statutory length, in calendar days.")
-    starts_on: dt.date = Field(
-        description="The day the clock counts from (not counted)."
-    )
-    due_on: dt.date | None = Field(
-        description="The last day; null while its calendar year is unknown."
-    )
-    state: DeadlineState = Field(
-        description="open, met (answered / appealed), ended (the case concluded without "
-        "an answer / no appeal), or calendar_unknown."
-    )
-    met_on: dt.date | None
-    unknown_year: int | None
-
-    @computed_field(  # type: ignore[prop-decorator]
-        description="Open and its last day is before today (Asia/Shanghai)."
-    )
-    @property
-    def overdue(self) -> bool:
-        return (
-            self.state is State.open
-            and self.due_on is not None
-            and self.due_on < today()
-        )
-
-    @computed_field(  # type: ignore[prop-decorator]
-        description="Met, but after its last day; null when that day is unknown."
-    )
-    @property
-    def late(self) -> bool | None:
-        if self.state is not State.met or self.met_on is None:
-            return False
-        if self.due_on is None:
-            return None  # its last day needs a calendar year nobody loaded
-        return self.met_on > self.due_on
 
 
 def has_appeal_window(case: LitigationCase) -> bool:

@@ -6,9 +6,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from reconsideration.litigation.deadlines import LitigationDeadlineRead
+from reconsideration.deadlines.models import DeadlineState, Unit
+from reconsideration.deadlines.schemas import ClockStatus
 from reconsideration.litigation.models import (
     JudgmentKind,
+    LitigationClock,
     LitigationEventType,
     LitigationOutcome,
     LitigationStage,
@@ -86,6 +88,29 @@ class HearingRead(BaseModel):
     head_name: str | None
     head_post: str | None
     created_at: dt.datetime
+
+
+class LitigationDeadlineRead(ClockStatus):
+    """One clock of a lawsuit, in the shape of an application's clocks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    clock: LitigationClock
+    article: str
+    unit: Unit = Unit.calendar_days
+    days: int = Field(description="The statutory length, in calendar days.")
+    starts_on: dt.date = Field(
+        description="The day the clock counts from (not counted)."
+    )
+    due_on: dt.date | None = Field(
+        description="The last day; null while its calendar year is unknown."
+    )
+    state: DeadlineState = Field(
+        description="open, met (answered / appealed), ended (the case concluded without "
+        "an answer / no appeal), or calendar_unknown."
+    )
+    met_on: dt.date | None
+    unknown_year: int | None
 
 
 class LitigationCaseRead(BaseModel):

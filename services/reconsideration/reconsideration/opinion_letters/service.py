@@ -6,7 +6,6 @@ import uuid
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reconsideration.deadlines.calendars import WorkingCalendar
 from reconsideration.deadlines.exceptions import CalendarYearUnknown
 from reconsideration.deadlines.models import Clock
 from reconsideration.deadlines.service import working_calendar
@@ -33,6 +32,7 @@ from reconsideration.scope import get_in_scope, in_scope, record_org
 from shared.auth import OrgScope, Principal
 from shared.pagination import Page, PageParams, paginate
 from shared.query import ensure_may_act_for, filtered
+from shared.working_days import WorkingCalendar
 
 
 async def set_reply_due(

@@ -12,12 +12,13 @@ import datetime as dt
 
 import pytest
 
-from reconsideration.deadlines.calendars import WorkingCalendar, package_calendar
 from reconsideration.deadlines.exceptions import CalendarYearUnknown
-from reconsideration.deadlines.periods import (
+from shared.working_days import (
+    WorkingCalendar,
     add_calendar_days,
     add_working_days,
     next_working_day,
+    package_calendar,
     subtract_working_days,
 )
 

@@ -9,20 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconsideration.applications.models import Procedure
-from reconsideration.deadlines.calendars import (
-    CalendarYear,
-    WorkingCalendar,
-    package_calendar,
-)
 from reconsideration.deadlines.exceptions import ClockNotInLaw
 from reconsideration.deadlines.models import Clock, Direction
-from reconsideration.deadlines.periods import (
+from reconsideration.deadlines.statutes import compute_deadline, law_for
+from shared.working_days import (
+    CalendarSource,
+    CalendarYear,
+    WorkingCalendar,
     add_calendar_days,
     add_working_days,
+    package_calendar,
     subtract_working_days,
 )
-from reconsideration.deadlines.statutes import compute_deadline, law_for
-from shared.working_days import CalendarSource
 
 PACKAGE = package_calendar()
 #: Starts far enough from the end of the package's last year (2026) that every period stays in it.

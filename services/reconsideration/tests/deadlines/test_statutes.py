@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from reconsideration.applications.models import Procedure
-from reconsideration.deadlines.calendars import package_calendar
 from reconsideration.deadlines.exceptions import (
     CalendarYearUnknown,
     ClockNotInLaw,
@@ -26,6 +25,7 @@ from reconsideration.deadlines.statutes import (
     compute_deadline,
     law_for,
 )
+from shared.working_days import package_calendar
 
 D = dt.date
 CALENDAR = package_calendar()

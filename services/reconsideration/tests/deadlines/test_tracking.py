@@ -16,9 +16,9 @@ import pytest
 
 from reconsideration.applications.models import ApplicationEventType as E
 from reconsideration.applications.models import ApplicationStatus
-from reconsideration.deadlines import calendars
 from reconsideration.deadlines.models import Clock, DeadlineState
 from reconsideration.deadlines.tracking import Step, compute, plan
+from shared import working_days as calendars
 from shared.testing import TokenIssuer
 from tests.applications.test_router import c, command, receive, run
 from tests.deadlines.test_router import YEAR_2027, load
