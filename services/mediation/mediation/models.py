@@ -6,6 +6,8 @@ from mediation.db import Base, CaseNumberCounter, IdempotencyRecord
 from mediation.disputes.models import Dispute, DisputeEvent, DisputeParty
 from mediation.mediators.models import Mediator
 from mediation.screening.models import ScreeningRound
+from mediation.statistics import rollups as _rollups  # noqa: F401  (installs the counters)
+from mediation.statistics.models import StatisticsRollup
 from mediation.trainings.models import Training
 
 __all__ = [
@@ -20,5 +22,6 @@ __all__ = [
     "MediationCommittee",
     "Mediator",
     "ScreeningRound",
+    "StatisticsRollup",
     "Training",
 ]

@@ -2,14 +2,19 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from mediation.schemas import RegionCode
 from shared.statistics import FigureDefinition, Statistics
 
 __all__ = ["DEFINITIONS", "Statistics", "StatisticsQuery"]
 
 
 class StatisticsQuery(BaseModel):
-    region_code: RegionCode
+    region_code: str = Field(
+        pattern=r"^[0-9]{6}$",
+        description="The scope (GB/T 2260, six digits): a county (`421222`), a province"
+        " (`420000`) or the whole country (`000000`). A county-level caller may only ask"
+        " for its own county.",
+        examples=["421222"],
+    )
     year: int = Field(ge=1949, le=2100)
 
 

@@ -8,8 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mediation.committees.models import MediationCommittee
 from mediation.disputes.models import Dispute, DisputeStatus, MediationMode
 from mediation.mediators.models import Mediator, MediatorEmployment
+from mediation.statistics.models import StatisticsRollup
+from mediation.statistics.rollups import BREAKDOWNS, BY_MONTH
 from mediation.statistics.schemas import DEFINITIONS, Statistics
 from mediation.trainings.models import Training
+from shared import rollups
+from shared.db import fen_to_yuan
 from shared.statistics import Figure, Period, count, money, rate
 
 SERVICE = "mediation"
@@ -18,10 +22,79 @@ SERVICE = "mediation"
 async def compute_statistics(
     session: AsyncSession, *, region_code: str, year: int
 ) -> Statistics:
-    """The mediation figures of domain.md §6 for one county and one calendar year.
+    """The mediation figures of domain.md §6 for one scope (a county, a province
+    ``PP0000`` or the whole country ``000000``) and one calendar year, with the breakdowns
+    of ``mediation.cases_mediated`` (type, township, source, month ``MM``).
 
-    Every figure is one SQL aggregate over the records; nothing is stored or typed in.
+    Read from the counters the write transactions keep (:mod:`mediation.statistics.rollups`):
+    one indexed read of a few dozen rows, whatever the number of disputes. Money in yuan
+    (Decimal). Equal, figure for figure, to :func:`count_from_cases` (tested).
     """
+    counters = await rollups.read(
+        session, StatisticsRollup, scope_code=region_code, year=year
+    )
+
+    def total(name: str) -> int:
+        return counters.get((name, ""), 0)
+
+    d = DEFINITIONS
+    mediated = total("mediation.cases_mediated")
+    resolved_count = total("mediation.cases_resolved")
+    figures: dict[str, Figure] = {
+        "mediation.cases_mediated": count(
+            mediated, definition=d["mediation.cases_mediated"]
+        ),
+        "mediation.cases_resolved": count(
+            resolved_count, definition=d["mediation.cases_resolved"]
+        ),
+        "mediation.resolution_rate": rate(
+            resolved_count,
+            mediated,
+            precision=1,
+            definition=d["mediation.resolution_rate"],
+        ),
+        "mediation.remote_video_sessions": count(
+            total("mediation.remote_video_sessions"),
+            definition=d["mediation.remote_video_sessions"],
+        ),
+        "mediation.remote_video_cost_saved": money(
+            fen_to_yuan(total("mediation.remote_video_cost_saved")),
+            definition=d["mediation.remote_video_cost_saved"],
+        ),
+        "mediation.trainings": count(
+            total("mediation.trainings"), definition=d["mediation.trainings"]
+        ),
+        "mediation.fulltime_mediators_recruited": count(
+            total("mediation.fulltime_mediators_recruited"),
+            definition=d["mediation.fulltime_mediators_recruited"],
+        ),
+        "mediation.committees_founded": count(
+            total("mediation.committees_founded"),
+            definition=d["mediation.committees_founded"],
+        ),
+    }
+    breakdowns: dict[str, dict[str, int]] = {
+        name: {} for name in (*BREAKDOWNS, BY_MONTH)
+    }
+    for (name, key), value in sorted(counters.items()):
+        if key and name in breakdowns and value:
+            breakdowns[name][key] = value
+    return Statistics(
+        service=SERVICE,
+        region_code=region_code,
+        year=year,
+        period=Period.year(year),
+        figures=figures,
+        breakdowns=breakdowns,
+    )
+
+
+async def count_from_cases(
+    session: AsyncSession, *, region_code: str, year: int
+) -> Statistics:
+    """The same figures as :func:`compute_statistics` for one county, counted again from the
+    records with one SQL aggregate per figure (the recount the rollups are checked
+    against; it scans the county's disputes of the year)."""
     period = Period.year(year)
     in_period = and_(
         Dispute.region_code == region_code,
