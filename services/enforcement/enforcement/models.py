@@ -23,8 +23,10 @@ from enforcement.judgment_performances.models import (
 from enforcement.lenient_items.models import LenientEnforcementListItem
 from enforcement.officers.models import Officer, OfficerEvent
 from enforcement.social_supervisors.models import SocialSupervisor
+from enforcement.statistics.models import ChangeStamp
 from enforcement.teams.models import ComprehensiveEnforcementTeam, TeamEvent, TeamMember
 from enforcement.tips.models import Tip
+from shared.snapshots import track_changes
 
 __all__ = [
     "AuditEvent",
@@ -34,6 +36,7 @@ __all__ = [
     "CaseFileRubric",
     "CaseFileRubricItem",
     "CaseNumberCounter",
+    "ChangeStamp",
     "ComprehensiveEnforcementTeam",
     "EnforcementAgency",
     "IdempotencyRecord",
@@ -59,3 +62,9 @@ __all__ = [
     "TeamMember",
     "Tip",
 ]
+
+# Any change of a record but the audit log's, the idempotency keys' and the case-number
+# counters' gives the statistics a new stamp (shared.snapshots).
+track_changes(
+    Base, ChangeStamp, ignore=(AuditEvent, IdempotencyRecord, CaseNumberCounter)
+)

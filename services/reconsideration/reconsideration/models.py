@@ -11,6 +11,8 @@ from reconsideration.db import Base, CaseNumberCounter, IdempotencyRecord
 from reconsideration.deadlines.models import ApplicationDeadline, LoadedCalendarYear
 from reconsideration.litigation.models import Hearing, LitigationCase, LitigationEvent
 from reconsideration.opinion_letters.models import OpinionLetter, OpinionLetterEvent
+from reconsideration.statistics.models import ChangeStamp
+from shared.snapshots import track_changes
 
 __all__ = [
     "AgencyPoint",
@@ -20,6 +22,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CaseNumberCounter",
+    "ChangeStamp",
     "CollectiveDiscussion",
     "Hearing",
     "IdempotencyRecord",
@@ -30,3 +33,9 @@ __all__ = [
     "OpinionLetterEvent",
     "ReconsiderationApplication",
 ]
+
+# Any change of a record but the audit log's, the idempotency keys' and the case-number
+# counters' gives the statistics a new stamp (shared.snapshots).
+track_changes(
+    Base, ChangeStamp, ignore=(AuditEvent, IdempotencyRecord, CaseNumberCounter)
+)
