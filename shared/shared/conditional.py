@@ -20,10 +20,13 @@ transaction, and the UPDATE itself is guarded by the version (SQLAlchemy's
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.metadata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 
 from shared.errors import BadRequest, FieldProblem, ProblemError
 
@@ -135,3 +138,54 @@ async def _if_match(
 
 IfMatchDep = Annotated[IfMatch, Depends(_if_match)]
 """The parsed ``If-Match`` header of a command; 428 when missing, 400 when malformed."""
+
+
+# --- Conditional reads of computed figures (RFC 9110 §13.1.2) -------------------------------
+
+
+def none_match(request: Request, tag: str) -> bool:
+    """Whether the request's ``If-None-Match`` names ``tag`` (weak comparison, or ``*``):
+    the client holds this representation already and gets 304 Not Modified."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    wanted = tag.removeprefix("W/")
+    for item in header.split(","):
+        item = item.strip()
+        if item == "*" or item.removeprefix("W/") == wanted:
+            return True
+    return False
+
+
+def statistics_etag(service_version: str, *parts: object) -> str:
+    """The weak entity tag of a statistics answer: a hash of the service's code version
+    (``service_version``: its package version and figure definitions) and of what the
+    figures were computed from (``parts``: a change stamp, or the counters read)."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(service_version.encode())
+    for part in parts:
+        digest.update(b"\x00" + repr(part).encode())
+    return f'W/"{digest.hexdigest()}"'
+
+
+def definitions_version(package: str, definitions: Mapping[str, object]) -> str:
+    """The code version a service's statistics depend on: ``package``'s installed version
+    and its figure definitions (so that a changed definition changes every ETag)."""
+    try:
+        version = importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        version = "0"
+    return version + ":" + repr(sorted((k, repr(v)) for k, v in definitions.items()))
+
+
+NOT_MODIFIED_RESPONSE: dict[int | str, dict[str, Any]] = {
+    304: {
+        "description": "Not Modified: the figures have not changed since the `ETag` sent in"
+        " `If-None-Match` (RFC 9110 §15.4.5); no body."
+    }
+}
+
+
+def not_modified(tag: str) -> Response:
+    """304 with the current ``ETag``."""
+    return Response(status_code=304, headers={"ETag": tag})

@@ -51,7 +51,7 @@ class PageParams(BaseModel):
         return Fernet(base64.urlsafe_b64encode(hashlib.sha256(self.secret).digest()))
 
 
-def _page_params(
+async def _page_params(
     request: Request,
     page_size: Annotated[
         int,

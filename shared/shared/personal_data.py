@@ -228,7 +228,7 @@ def cipher_from(settings: Any) -> PersonalDataCipher:
     )
 
 
-def _cipher(request: Request) -> PersonalDataCipher:
+async def _cipher(request: Request) -> PersonalDataCipher:
     """The app's cipher, built once on first use (an app that never meets personal data
     writes no key file)."""
     state = request.app.state

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.telemetry import TelemetryConfig
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
@@ -111,6 +112,11 @@ class DatabaseUnavailable(ProblemError):
     title = "Database unavailable"
 
 
+#: FastAPI's own OpenTelemetry hooks, off: Fazhi configures no OpenTelemetry provider, and
+#: with them on every request looks the providers up (environment reads included).
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
 def conventions_text(max_body_bytes: int) -> str:
     """The limits and conventions every data service states in its OpenAPI description
     (api-conventions.md rule 18)."""
@@ -187,6 +193,7 @@ def create_data_service_app(
         title=title,
         version="1.0.0",
         lifespan=lifespan,
+        telemetry=NO_TELEMETRY,
         description=description + conventions_text(settings.max_body_bytes),
     )
     app.state.settings = settings

@@ -95,17 +95,26 @@ class SnapshotCache(Generic[T]):
         self.size = size
         self._entries: OrderedDict[Hashable, tuple[int | None, T]] = OrderedDict()
 
+    async def stamp(self, session: AsyncSession) -> int | None:
+        """The current change stamp (None when the row is missing: nothing is kept)."""
+        t = self.stamp_table
+        stamp: int | None = await session.scalar(select(t.stamp).where(t.id == ROW_ID))
+        return stamp
+
     async def get(
         self,
         session: AsyncSession,
         key: Hashable,
         compute: Callable[[], Awaitable[T]],
+        *,
+        stamp: int | None = None,
     ) -> T:
         """The value for ``key``: kept if the records have not changed since, else
         ``compute()`` (on the same session, so it sees the records the stamp was read
-        with or newer: a newer one only makes the kept value stale sooner)."""
-        t = self.stamp_table
-        stamp = await session.scalar(select(t.stamp).where(t.id == ROW_ID))
+        with or newer: a newer one only makes the kept value stale sooner). ``stamp``:
+        the stamp the caller read already in this transaction (else it is read)."""
+        if stamp is None:
+            stamp = await self.stamp(session)
         kept = self._entries.get(key)
         if kept is not None and stamp is not None and kept[0] == stamp:
             self._entries.move_to_end(key)

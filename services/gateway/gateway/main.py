@@ -30,6 +30,7 @@ from gateway.upstream import (
 from shared.db import create_engine, database_check, install_database
 from shared.defaults import install_service_defaults
 from shared.health import HealthCheck
+from shared.service import NO_TELEMETRY
 
 SERVICE = "gateway"
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -101,6 +102,7 @@ def create_app(
         title="Fazhi gateway",
         version="1.0.0",
         lifespan=lifespan,
+        telemetry=NO_TELEMETRY,
         description="Issues tokens (`/api/v1/auth/token`, keys at `/.well-known/jwks.json`), "
         "routes `/api/v1/{reconsideration,mediation,enforcement}/...` to the services and "
         "builds the reports that combine their statistics.",

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from gateway.config import Settings
 from gateway.reports.exceptions import UpstreamTimeout, UpstreamUnavailable
 from gateway.reports.schemas import UpstreamName
-from gateway.upstream import MediationClient, open_upstreams
+from gateway.upstream import KeptStatistics, MediationClient, open_upstreams
 from shared.settings import Environment
 from tests.factories import (
     Handler,
@@ -37,6 +37,47 @@ class TestStatistics:
         assert stats.figures["mediation.resolution_rate"].definition.formula == (
             "mediation.resolution_rate/v1"
         )
+
+    async def test_unchanged_figures_are_asked_conditionally_and_kept(self) -> None:
+        """A kept answer's ETag goes out in If-None-Match; a 304 gives the kept figures;
+        a 200 replaces them; a refusal (403) is not answered from what is kept."""
+        seen: list[httpx.Request] = []
+        answers = iter(["v1", "304", "v2", "403", "v3"])
+        healthy = statistics_handler("mediation")
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            what = next(answers)
+            if what == "304":
+                return httpx.Response(304, headers={"ETag": 'W/"v1"'})
+            if what == "403":
+                return httpx.Response(403, json={"title": "Not permitted"})
+            fresh = await healthy(request)
+            payload = fresh.json()
+            payload["figures"]["mediation.cases_mediated"]["value"] = int(what[1:])
+            return httpx.Response(200, json=payload, headers={"ETag": f'W/"{what}"'})
+
+        kept = KeptStatistics()
+        client = mediation(handler, kept=kept)
+        first = await client.statistics("421222", 2023)
+        assert "if-none-match" not in seen[0].headers
+        assert first.figures["mediation.cases_mediated"].value == 1
+        assert (await client.statistics("421222", 2023)) is first
+        assert seen[1].headers["if-none-match"] == 'W/"v1"'
+        second = await client.statistics("421222", 2023)
+        assert second.figures["mediation.cases_mediated"].value == 2
+        assert seen[2].headers["if-none-match"] == 'W/"v1"'
+        with pytest.raises(UpstreamUnavailable, match="answered 403"):
+            await client.statistics("421222", 2023)
+        assert seen[3].headers["if-none-match"] == 'W/"v2"'
+        # Another county is its own entry: asked without a tag.
+        other = await client.statistics("421223", 2023)
+        assert "if-none-match" not in seen[4].headers
+        assert other.region_code == "421223"
+
+    async def test_a_304_unasked_is_unavailable(self) -> None:
+        with pytest.raises(UpstreamUnavailable, match="304 unasked"):
+            await mediation(answer(304)).statistics("421222", 2023)
 
     async def test_forwards_the_callers_authorization(self) -> None:
         seen: list[httpx.Request] = []

@@ -41,3 +41,19 @@ async def test_kept_until_a_record_changes(
     await make_instrument(session, agency)
     assert await issued(client) == 2
     assert len(calls) == 2
+
+
+async def test_unchanged_figures_answer_304_to_their_etag(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    tag = (await client.get("/api/v1/statistics", params=PARAMS)).headers["etag"]
+    again = await client.get(
+        "/api/v1/statistics", params=PARAMS, headers={"If-None-Match": tag}
+    )
+    assert (again.status_code, again.content) == (304, b"")
+    await make_instrument(session, await make_agency(session))
+    changed = await client.get(
+        "/api/v1/statistics", params=PARAMS, headers={"If-None-Match": tag}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["figures"][KEY]["value"] == 1

@@ -20,7 +20,7 @@ MAX_FORM_BYTES = 16 * 1024
 MAX_FORM_FIELDS = 16
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -30,7 +30,7 @@ async def _keys(request: Request) -> KeySet:
     return await store.current()
 
 
-def _client_address(request: Request) -> str:
+async def _client_address(request: Request) -> str:
     """The TCP peer (behind a proxy: uvicorn ``--proxy-headers --forwarded-allow-ips``
     makes it the caller's address)."""
     return request.client.host if request.client else "unknown"

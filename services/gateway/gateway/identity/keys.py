@@ -28,6 +28,7 @@ import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -67,14 +68,16 @@ class SigningKey:
     private_key: Ed25519PrivateKey = field(repr=False)
     path: Path
 
-    @property
+    # Cached: every token check looks the published keys up by kid (a frozen dataclass
+    # keeps cached_property's value in its __dict__).
+    @cached_property
     def x(self) -> str:
         raw = self.private_key.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
         return _b64url(raw)
 
-    @property
+    @cached_property
     def kid(self) -> str:
         return thumbprint(self.x)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,8 +9,9 @@ from gateway.reports.schemas import UpstreamName
 from gateway.upstream import UpstreamClient, upstreams_of
 
 
-def _client_of(name: UpstreamName) -> Callable[[Request], UpstreamClient]:
-    def client(request: Request) -> UpstreamClient:
+def _client_of(name: UpstreamName) -> Callable[[Request], Awaitable[UpstreamClient]]:
+    # async: a plain function would be run in the thread pool on every routed request.
+    async def client(request: Request) -> UpstreamClient:
         # The proxy forwards the caller's headers itself, Authorization included.
         return upstreams_of(request).client(name)
 

@@ -11,7 +11,7 @@ from shared.auth import Principal, require
 MARKDOWN_MEDIA_TYPE = "text/markdown"
 
 
-def _upstream_clients(request: Request) -> list[UpstreamClient]:
+async def _upstream_clients(request: Request) -> list[UpstreamClient]:
     """A typed client per service, forwarding this caller's bearer token."""
     return upstreams_of(request).clients(
         authorization=request.headers.get("authorization")
@@ -35,7 +35,7 @@ def _accepted(accept: str, media_type: str) -> float:
     return 0.0
 
 
-def _report_format(
+async def _report_format(
     request: Request,
     format_: Annotated[
         ReportFormat | None,

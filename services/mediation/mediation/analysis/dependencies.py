@@ -8,7 +8,7 @@ from mediation.analysis.schemas import AnalysisQuery
 from shared.auth import Forbidden, PrincipalDep
 
 
-def _county_query(
+async def _county_query(
     query: Annotated[AnalysisQuery, Query()], principal: PrincipalDep
 ) -> AnalysisQuery:
     """The query of a county-level caller (an ``org`` without township, committee or

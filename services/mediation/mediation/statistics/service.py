@@ -30,9 +30,23 @@ async def compute_statistics(
     one indexed read of a few dozen rows, whatever the number of disputes. Money in yuan
     (Decimal). Equal, figure for figure, to :func:`count_from_cases` (tested).
     """
-    counters = await rollups.read(
+    counters = await read_counters(session, region_code=region_code, year=year)
+    return statistics_from(counters, region_code=region_code, year=year)
+
+
+async def read_counters(
+    session: AsyncSession, *, region_code: str, year: int
+) -> dict[tuple[str, str], int]:
+    """The rollup counters of one scope and year, ``{(name, key): value}`` (money in fen)."""
+    return await rollups.read(
         session, StatisticsRollup, scope_code=region_code, year=year
     )
+
+
+def statistics_from(
+    counters: dict[tuple[str, str], int], *, region_code: str, year: int
+) -> Statistics:
+    """The figures and breakdowns of :func:`compute_statistics` from its counters."""
 
     def total(name: str) -> int:
         return counters.get((name, ""), 0)

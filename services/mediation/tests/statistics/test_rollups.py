@@ -266,3 +266,28 @@ async def test_the_migration_counts_the_records_already_stored(
                 assert kept
         finally:
             await engine.dispose()
+
+
+async def test_unchanged_counters_answer_304_to_their_etag(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    params = {"region_code": "421222", "year": 2023}
+    committee = await make_committee(session)
+    await make_dispute(session, committee)
+    tag = (await client.get("/api/v1/statistics", params=params)).headers["etag"]
+    again = await client.get(
+        "/api/v1/statistics", params=params, headers={"If-None-Match": tag}
+    )
+    assert (again.status_code, again.content) == (304, b"")
+    # A dispute of another year leaves 2023's counters, and so its tag, unchanged.
+    await make_dispute(session, committee, registered_on=dt.date(2024, 1, 5))
+    same = await client.get(
+        "/api/v1/statistics", params=params, headers={"If-None-Match": tag}
+    )
+    assert same.status_code == 304
+    await make_dispute(session, committee, registered_on=dt.date(2023, 9, 1))
+    changed = await client.get(
+        "/api/v1/statistics", params=params, headers={"If-None-Match": tag}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["figures"]["mediation.cases_mediated"]["value"] == 2

@@ -106,3 +106,31 @@ async def test_a_rolled_back_write_keeps_the_stamp(session: AsyncSession) -> Non
     assert await stamp(session) != before
     await savepoint.rollback()
     assert await stamp(session) == before
+
+
+async def test_unchanged_figures_answer_304_to_their_etag(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    first = await client.get("/api/v1/statistics", params=PARAMS)
+    tag = first.headers["etag"]
+    assert tag.startswith('W/"')
+    again = await client.get(
+        "/api/v1/statistics", params=PARAMS, headers={"If-None-Match": tag}
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == tag
+    # Another tag, or a change of the records, gets the figures.
+    other = await client.get(
+        "/api/v1/statistics", params=PARAMS, headers={"If-None-Match": 'W/"x"'}
+    )
+    assert other.status_code == 200
+    await make_application(session)
+    changed = await client.get(
+        "/api/v1/statistics", params=PARAMS, headers={"If-None-Match": tag}
+    )
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != tag
+    assert (
+        changed.json()["figures"]["reconsideration.applications_received"]["value"] == 1
+    )
