@@ -63,6 +63,9 @@ class Entry:
     name: str
     key: str = ""
     amount: int = 1
+    #: Counted for the county only, not in its province and the country (a breakdown by
+    #: something finer than a county, e.g. township: tens of thousands of keys nationally).
+    county_only: bool = False
 
 
 #: Row values (attribute name → value) → the counters the row adds to.
@@ -111,7 +114,8 @@ def _counters(
     for entry in contribution(values):
         if entry.amount == 0:
             continue
-        for scope in scopes(entry.region_code):
+        counted_in = scopes(entry.region_code)
+        for scope in counted_in[:1] if entry.county_only else counted_in:
             out[(scope, entry.year, entry.name, entry.key)] += sign * entry.amount
     return out
 

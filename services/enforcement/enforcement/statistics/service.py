@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -89,11 +89,7 @@ async def compute_statistics(
         )
     ).one()
 
-    inspected_in_period = exists().where(
-        RandomInspectionItem.item_id == InspectionItem.id,
-        RandomInspectionItem.inspection_id == RandomInspection.id,
-        _between(RandomInspection.inspected_on, period),
-    )
+    inspected_in_period = _inspected(region_code, period)
     items_listed, items_covered = (
         await session.execute(
             select(func.count(), func.count(case((inspected_in_period, 1)))).where(
@@ -240,12 +236,47 @@ async def _grouped(
     return {str(k): int(v) for k, v in rows.all() if k is not None}
 
 
+def _inspected(region_code: str, period: Period) -> ColumnElement[bool]:
+    """Whether the inspection item (of the county) was covered by an inspection in the period.
+
+    An inspection covers only items of its own departments, all in its lead agency's county
+    (inspections.service.record_inspection), so the county's inspections are all there are
+    to look at: the condition on the county lets the (region_code, inspected_on) index
+    serve the lookup instead of every county's inspections of the period.
+    """
+    return exists().where(
+        RandomInspectionItem.item_id == InspectionItem.id,
+        RandomInspectionItem.inspection_id == RandomInspection.id,
+        RandomInspection.region_code == region_code,
+        _between(RandomInspection.inspected_on, period),
+    )
+
+
 async def _taking_part(session: AsyncSession, *where: Any) -> dict[str, int]:
-    """Random inspections per agency taking part (as lead or participant), by agency name."""
+    """Random inspections (those matching ``where``) per agency taking part, as lead or
+    participant, by agency name.
+
+    Each (inspection, agency) pair counts once: the leads and the participants of the
+    inspections found through their county's index, then each agency by its key (joining
+    every agency to every inspection would read the agencies of the whole country).
+    """
+    leads = select(
+        RandomInspection.id.label("inspection_id"),
+        RandomInspection.lead_agency_id.label("agency_id"),
+    ).where(*where)
+    participants = (
+        select(RandomInspectionAgency.inspection_id, RandomInspectionAgency.agency_id)
+        .join(
+            RandomInspection,
+            RandomInspection.id == RandomInspectionAgency.inspection_id,
+        )
+        .where(*where)
+    )
+    pairs = union(leads, participants).subquery("taking_part")
     stmt = (
-        select(EnforcementAgency.name, func.count(RandomInspection.id))
-        .select_from(RandomInspection)
-        .join(EnforcementAgency, and_(*where))
+        select(EnforcementAgency.name, func.count())
+        .select_from(pairs)
+        .join(EnforcementAgency, EnforcementAgency.id == pairs.c.agency_id)
         .group_by(EnforcementAgency.name)
         .order_by(EnforcementAgency.name)
     )
@@ -297,18 +328,7 @@ async def _breakdowns(
             InspectionItem.delisted_on > period.start,
         ),
     )
-    covered = exists().where(
-        RandomInspectionItem.item_id == InspectionItem.id,
-        RandomInspectionItem.inspection_id == RandomInspection.id,
-        _between(RandomInspection.inspected_on, period),
-    )
-    took_part = or_(
-        RandomInspection.lead_agency_id == EnforcementAgency.id,
-        exists().where(
-            RandomInspectionAgency.inspection_id == RandomInspection.id,
-            RandomInspectionAgency.agency_id == EnforcementAgency.id,
-        ),
-    )
+    covered = _inspected(region_code, period)
     return {
         "instruments_issued.by_agency": await _grouped(
             session, agency, *instruments, by_agency=SupervisionInstrument.agency_id
@@ -347,10 +367,10 @@ async def _breakdowns(
             by_agency=RandomInspection.lead_agency_id,
         ),
         "random_inspections.by_taking_part_agency": await _taking_part(
-            session, *inspections, took_part
+            session, *inspections
         ),
         "joint_inspections.by_taking_part_agency": await _taking_part(
-            session, *inspections, RandomInspection.department_count > 1, took_part
+            session, *inspections, RandomInspection.department_count > 1
         ),
         "inspection_items_listed.by_agency": await _grouped(
             session, agency, *items_listed, by_agency=InspectionItem.agency_id

@@ -5,7 +5,7 @@ figures of domain.md §6 as :mod:`mediation.statistics.service` defines them:
 
 - a dispute counts in the year it was registered (``registered_on``): in
   ``mediation.cases_mediated`` and in the four breakdowns of that figure (type, township
-  when it has one, source, month ``MM``); in ``mediation.cases_resolved`` when it is
+  when it has one, for its county only, source, month ``MM``); in ``mediation.cases_resolved`` when it is
   resolved and concluded in that same year (concluded on or before the period's last day);
   in ``mediation.remote_video_sessions`` and, with its ``cost_saved`` in fen, in
   ``mediation.remote_video_cost_saved`` when mediated by remote video;
@@ -39,6 +39,9 @@ BREAKDOWNS = {
     "cases_mediated.by_source": "source",
 }
 BY_MONTH = "cases_mediated.by_month"
+#: Breakdowns kept for a county only: a province's or the country's figures have no
+#: township breakdown (some 40,000 townships nationally).
+COUNTY_ONLY = frozenset({"cases_mediated.by_township"})
 
 
 def dispute_entries(row: Mapping[str, Any]) -> Iterator[Entry]:
@@ -47,7 +50,13 @@ def dispute_entries(row: Mapping[str, Any]) -> Iterator[Entry]:
     yield Entry(region, year, "mediation.cases_mediated")
     for name, attribute in BREAKDOWNS.items():
         if row[attribute] is not None:
-            yield Entry(region, year, name, str(row[attribute]))
+            yield Entry(
+                region,
+                year,
+                name,
+                str(row[attribute]),
+                county_only=name in COUNTY_ONLY,
+            )
     yield Entry(region, year, BY_MONTH, f"{registered.month:02d}")
     concluded = row["concluded_on"]
     if (

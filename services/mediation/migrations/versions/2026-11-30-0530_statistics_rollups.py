@@ -1,6 +1,7 @@
 """statistics rollups
 
-The report's counters per scope (county, province, country) and year, kept in each write's
+The report's counters per scope (county, province, country; the township breakdown for a
+county only) and year, kept in each write's
 transaction from now on (mediation.statistics.rollups); this migration counts them once from
 the records already stored, with the same definitions.
 
@@ -86,6 +87,7 @@ def upgrade() -> None:
     op.execute(
         insert + f"SELECT {province}, year, name, key, sum(value)"
         " FROM statistics_rollups WHERE scope_code NOT LIKE '__0000'"
+        " AND name <> 'cases_mediated.by_township'"
         f" GROUP BY {province}, year, name, key"
     )
     op.execute(
