@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -119,11 +120,44 @@ async def request_session(request: Any) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def install_database(state: Any, engine: AsyncEngine) -> None:
-    """Put the engine and both sessionmakers on ``app.state``."""
+def install_database(
+    state: Any, engine: AsyncEngine, *, writer: AsyncEngine | None = None
+) -> None:
+    """Put the engine and both sessionmakers on ``app.state``: writes through ``writer``
+    (default ``engine``), reads through ``engine``."""
     state.engine = engine
-    state.sessionmaker = create_sessionmaker(engine)
+    state.sessionmaker = create_sessionmaker(writer or engine)
     state.read_sessionmaker = create_sessionmaker(read_only(engine))
+
+
+#: How long a write waits for SQLite's one writer connection, in seconds (then 500: the
+#: database is far behind).
+SQLITE_WRITER_TIMEOUT_S = 60
+
+
+@asynccontextmanager
+async def open_database(state: Any, url: str) -> AsyncIterator[AsyncEngine]:
+    """The app's database for its lifespan (:func:`install_database`), disposed after.
+
+    On SQLite, writes go through an engine of their own with a single connection: SQLite
+    has one writer at a time anyway, and writers waiting in the pool's queue are served in
+    turn, where writers on many connections wait in SQLite's busy handler (polling; p99
+    0.8 s against 80 ms at 64 concurrent writers, performance-notes §2). Reads keep the
+    pooled engine (WAL: they never wait for the writer). On PostgreSQL one engine does both.
+    """
+    engine = create_engine(url)
+    writer = engine
+    if is_sqlite(url):
+        writer = create_engine(
+            url, pool_size=1, max_overflow=0, pool_timeout=SQLITE_WRITER_TIMEOUT_S
+        )
+    install_database(state, engine, writer=writer)
+    try:
+        yield engine
+    finally:
+        if writer is not engine:
+            await writer.dispose()
+        await engine.dispose()
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

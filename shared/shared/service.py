@@ -35,9 +35,9 @@ from shared.case_numbers import DEFAULT_ABBREVIATIONS
 from shared.db import (
     create_engine,
     database_check,
-    install_database,
     install_db_problem_handlers,
     is_sqlite,
+    open_database,
     sqlite_url,
 )
 from shared.defaults import install_service_defaults
@@ -182,12 +182,8 @@ def create_data_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.effective_database_url)
-        install_database(app.state, engine)
-        try:
+        async with open_database(app.state, settings.effective_database_url):
             yield
-        finally:
-            await engine.dispose()
 
     app = FastAPI(
         title=title,

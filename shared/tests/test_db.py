@@ -4,11 +4,20 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.dialects import sqlite
 
-from shared.db import Money, UTCDateTime, create_engine, read_only, sqlite_url
+from shared.db import (
+    Money,
+    UTCDateTime,
+    create_engine,
+    open_database,
+    read_only,
+    sqlite_url,
+)
 
 DIALECT = sqlite.dialect()
 
@@ -100,3 +109,40 @@ async def test_sqlite_runs_in_wal_with_a_busy_timeout_and_writers_queue(
             assert (await conn.exec_driver_sql("SELECT n FROM t")).scalar() == 2
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_writes_share_one_connection_and_reads_do_not_wait(
+    tmp_path: Path,
+) -> None:
+    """open_database on SQLite: 20 concurrent write transactions queue for the single
+    writer connection (each is served, in turn, none waits in SQLite's busy handler) while a
+    read runs on the pooled engine at once."""
+    state = SimpleNamespace()
+    async with open_database(state, sqlite_url(tmp_path, "writer")) as engine:
+        assert state.sessionmaker.kw["bind"].pool.size() == 1
+        assert state.sessionmaker.kw["bind"] is not engine
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+        inside = 0
+        most_inside = 0
+
+        async def write(n: int) -> None:
+            nonlocal inside, most_inside
+            async with state.sessionmaker() as session:
+                await session.execute(text(f"INSERT INTO t VALUES ({n})"))
+                inside += 1
+                most_inside = max(most_inside, inside)
+                await asyncio.sleep(0.01)
+                inside -= 1
+                await session.commit()
+
+        async def read() -> int:
+            async with state.read_sessionmaker() as session:
+                return int((await session.execute(text("SELECT 1"))).scalar_one())
+
+        results = await asyncio.gather(*(write(n) for n in range(20)), read())
+        assert results[-1] == 1
+        assert most_inside == 1  # one write transaction at a time
+        async with engine.connect() as conn:
+            count = (await conn.exec_driver_sql("SELECT count(*) FROM t")).scalar()
+        assert count == 20

@@ -27,7 +27,7 @@ from gateway.upstream import (
     open_upstreams,
     upstreams_of,
 )
-from shared.db import create_engine, database_check, install_database
+from shared.db import database_check, open_database
 from shared.defaults import install_service_defaults
 from shared.health import HealthCheck
 from shared.service import NO_TELEMETRY
@@ -86,17 +86,15 @@ def create_app(
         app.state.token_verifier = OwnKeysVerifier(
             keys, issuer=settings.token_issuer, audience=settings.token_audience
         )
-        engine = create_engine(settings.effective_database_url)
-        install_database(app.state, engine)
         upstreams = open_upstreams(
             settings, transports=transports, clock=clock, sleep=sleep
         )
         app.state.upstreams = upstreams
         try:
-            yield
+            async with open_database(app.state, settings.effective_database_url):
+                yield
         finally:
             await upstreams.aclose()
-            await engine.dispose()
 
     app = FastAPI(
         title="Fazhi gateway",
