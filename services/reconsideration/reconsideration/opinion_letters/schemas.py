@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from reconsideration.deadlines.models import Clock
+from reconsideration.deadlines.statutes import law_for
 from reconsideration.opinion_letters.models import (
     OpinionLetterEventType,
     OpinionLetterStatus,
@@ -46,6 +48,24 @@ class OpinionLetterCreate(BaseModel):
         return self
 
 
+def replied_on_time(
+    *, received_on: dt.date, due_on: dt.date | None, replied_on: dt.date | None
+) -> bool | None:
+    """Whether a reply on ``replied_on`` to a letter the agency received on
+    ``received_on`` came within the time limit (60 calendar days, 复议法(2023) Art. 76):
+    on or before ``due_on``. While the due day is unknown (its year not loaded) a reply on
+    or before the 60th day is on time whatever the calendar says (the due day is that day
+    or later), a later one is None (not known yet); no reply is False."""
+    if replied_on is None:
+        return False
+    if due_on is not None:
+        return replied_on <= due_on
+    days = law_for(received_on).rule(Clock.opinion_letter_reply).days
+    if replied_on <= received_on + dt.timedelta(days=days):
+        return True
+    return None
+
+
 class OpinionLetterRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -71,13 +91,20 @@ class OpinionLetterRead(BaseModel):
 
     @computed_field(  # type: ignore[prop-decorator]
         description="`due` (not replied, due day not passed), `overdue` (not replied, "
-        "due day before today in Asia/Shanghai), `calendar_unknown` (not replied, due day "
-        "unknown), `replied_on_time`, `replied_late`."
+        "due day before today in Asia/Shanghai), `calendar_unknown` (due day unknown: not "
+        "replied, or replied after the 60th day), `replied_on_time` (a reply within the 60 "
+        "days is on time even while the due day is unknown), `replied_late`."
     )
     @property
     def reply_state(self) -> ReplyState:
         if self.replied_on is not None:
-            on_time = self.due_on is not None and self.replied_on <= self.due_on
+            on_time = replied_on_time(
+                received_on=self.received_on,
+                due_on=self.due_on,
+                replied_on=self.replied_on,
+            )
+            if on_time is None:
+                return "calendar_unknown"
             return "replied_on_time" if on_time else "replied_late"
         if self.due_on is None:
             return "calendar_unknown"

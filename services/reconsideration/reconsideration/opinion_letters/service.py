@@ -26,6 +26,7 @@ from reconsideration.opinion_letters.schemas import (
     OpinionLetterEventRead,
     OpinionLetterFilters,
     OpinionLetterRead,
+    replied_on_time,
 )
 from reconsideration.schemas import not_before
 from reconsideration.scope import get_in_scope, in_scope, record_org
@@ -163,7 +164,11 @@ async def apply_command(
     )
     letter.status = OpinionLetterStatus.replied
     letter.replied_on = command.occurred_on
-    on_time = letter.due_on is not None and command.occurred_on <= letter.due_on
+    on_time = replied_on_time(
+        received_on=letter.received_on,
+        due_on=letter.due_on,
+        replied_on=command.occurred_on,
+    )
     session.add(
         OpinionLetterEvent(
             opinion_letter_id=letter.id,

@@ -94,7 +94,8 @@ DEFINITIONS: dict[str, FigureDefinition] = {
         _d(
             "reconsideration.opinion_letters_replied_on_time",
             "Of the opinion letters issued in the period, those whose reply was recorded on or before the due date "
-            "(60 calendar days after the agency's receipt).",
+            "(60 calendar days after the agency's receipt); while the due date waits for a calendar year nobody "
+            "loaded, a reply within the 60 days.",
         ),
         _d(
             "litigation.cases",

@@ -215,3 +215,34 @@ class TestReplyDueOnTheCalendar:
         read = (await client.get(f"/api/v1/opinion-letters/{letter['id']}")).json()
         # 2026-11-23 + 60 days: Fri 2027-01-22, a holiday in the loaded test year.
         assert (read["due_on"], read["due_unknown_year"]) == ("2027-01-25", None)
+
+    async def test_a_reply_within_60_days_is_on_time_while_the_due_day_is_unknown(
+        self, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The due day is the 60th day or later: a reply by then is on time whatever the
+        unloaded year's holidays; a later one is not known yet. The statistics agree."""
+        from shared import working_days
+
+        years = tuple(y for y in working_days.package_years() if y.year < 2026)
+        monkeypatch.setattr(working_days, "package_years", lambda: years)
+        states = {}
+        for replied in ("2026-01-02", "2026-01-05"):  # the 60th day, and after it
+            letter = await issue(
+                client, issued_on="2025-11-01", received_on="2025-11-03"
+            )
+            assert (letter["due_on"], letter["due_unknown_year"]) == (None, 2026)
+            response = await client.post(
+                f"/api/v1/opinion-letters/{letter['id']}/events", json=reply(replied)
+            )
+            assert response.status_code == 200, response.text
+            states[replied] = response.json()["reply_state"]
+        assert states == {
+            "2026-01-02": "replied_on_time",
+            "2026-01-05": "calendar_unknown",
+        }
+        stats = await client.get(
+            "/api/v1/statistics", params={"region_code": "421222", "year": 2025}
+        )
+        figures = stats.json()["figures"]
+        assert figures["reconsideration.opinion_letters_issued"]["value"] == 2
+        assert figures["reconsideration.opinion_letters_replied_on_time"]["value"] == 1
