@@ -210,6 +210,7 @@ class ApplicationEventType(StrEnum):
     schedule_hearing = "schedule_hearing"
     record_hearing = "record_hearing"
     record_committee_consultation = "record_committee_consultation"
+    record_correction_receipt = "record_correction_receipt"
 
 
 class ReconsiderationApplication(RecordMixin, Base):
@@ -275,6 +276,9 @@ class ReconsiderationApplication(RecordMixin, Base):
     not_accept_reason: Mapped[str | None] = mapped_column(Text)
     competent_organ: Mapped[str | None] = mapped_column(String(200))
     correction_items: Mapped[list[str] | None] = mapped_column(JSON)
+    #: The day the applicant received the latest correction notice (复议法 Art. 31: the
+    #: correction period counts from it); None while unknown.
+    correction_received_on: Mapped[dt.date | None] = mapped_column(Date)
     copied_to_respondent_on: Mapped[dt.date | None] = mapped_column(Date)
     #: The respondent's receipt of the copy: starts its reply period (复议法(2023) 第48条, 第54条).
     respondent_received_copy_on: Mapped[dt.date | None] = mapped_column(Date)

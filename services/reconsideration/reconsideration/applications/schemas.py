@@ -257,6 +257,10 @@ class ApplicationRead(BaseModel):
     correction_items: list[str] | None = Field(
         description="Missing items of the latest correction request."
     )
+    correction_received_on: dt.date | None = Field(
+        description="The day the applicant received the latest correction notice (the "
+        "correction period counts from it); null while unknown."
+    )
     copied_to_respondent_on: dt.date | None
     respondent_received_copy_on: dt.date | None = Field(
         description="The respondent's receipt of the copy: starts its reply period."
@@ -337,6 +341,31 @@ class RequestCorrection(_Command):
     items: list[CorrectionItem] = Field(
         min_length=1, max_length=50, description="Every missing item, all at once."
     )
+    applicant_received_on: PastDate | None = Field(
+        default=None,
+        description="The day the applicant received the notice, when already known (else "
+        "record_correction_receipt later): the applicant's correction period counts from "
+        "it (复议法(2023) 第31条). While unknown it counts from `occurred_on`.",
+    )
+
+    @model_validator(mode="after")
+    def _received_after_sent(self) -> RequestCorrection:
+        if self.applicant_received_on is not None:
+            not_before(
+                self.applicant_received_on,
+                self.occurred_on,
+                field="applicant_received_on",
+                what="occurred_on",
+            )
+        return self
+
+
+class RecordCorrectionReceipt(_Command):
+    """The applicant received the correction notice on ``occurred_on`` (the delivery
+    receipt's date): the applicant's correction period counts from it (复议法(2023)
+    第31条). Once per notice."""
+
+    type: Literal[ApplicationEventType.record_correction_receipt]
 
 
 class RecordCorrection(_Command):
@@ -656,6 +685,7 @@ class SwitchProcedure(_Command):
 ApplicationCommand = Annotated[
     StartReview
     | RequestCorrection
+    | RecordCorrectionReceipt
     | RecordCorrection
     | DeemAbandoned
     | Accept

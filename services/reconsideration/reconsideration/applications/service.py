@@ -40,6 +40,7 @@ from reconsideration.applications.schemas import (
     NotAccept,
     RecordCommitteeConsultation,
     RecordCorrection,
+    RecordCorrectionReceipt,
     RecordHearing,
     RecordMediationStatement,
     RecordRespondentReceipt,
@@ -72,6 +73,7 @@ E = ApplicationEventType
 ALLOWED_FROM: dict[ApplicationEventType, frozenset[ApplicationStatus]] = {
     E.start_review: frozenset({S.received}),
     E.request_correction: frozenset({S.under_review}),
+    E.record_correction_receipt: frozenset({S.correction_requested}),
     E.record_correction: frozenset({S.correction_requested}),
     E.deem_abandoned: frozenset({S.correction_requested}),
     E.accept: frozenset({S.under_review}),
@@ -270,6 +272,8 @@ async def apply_command(
 
     - ``start_review``: received → under_review;
     - ``request_correction`` (every missing item at once, 复议法 Art. 31): under_review → correction_requested;
+    - ``record_correction_receipt`` (once per notice, unless the request named the
+      applicant's receipt): correction_requested, the status stays;
     - ``record_correction``: correction_requested → under_review (the review runs again);
     - ``deem_abandoned``: correction_requested → deemed_abandoned;
     - ``accept`` with the procedure: under_review → accepted;
@@ -312,10 +316,22 @@ async def apply_command(
     match command:
         case StartReview():
             application.status = S.under_review
-        case RequestCorrection(items=items):
+        case RequestCorrection(items=items, applicant_received_on=received):
             application.status = S.correction_requested
             application.correction_items = list(items)
-            data = {"items": list(items)}
+            application.correction_received_on = received
+            data = {
+                "items": list(items),
+                "applicant_received_on": received and received.isoformat(),
+            }
+        case RecordCorrectionReceipt():
+            if application.correction_received_on is not None:
+                raise _refuse(
+                    application,
+                    "The applicant's receipt of the correction notice is recorded "
+                    f"already ({application.correction_received_on})",
+                )
+            application.correction_received_on = on
         case RecordCorrection():
             application.status = S.under_review
         case DeemAbandoned():

@@ -107,6 +107,8 @@ class Facts:
     respondent_replied_on: dt.date | None = None
     #: The latest hearing: (hearing day, day the parties were notified).
     hearing: tuple[dt.date, dt.date] | None = None
+    #: The applicant's receipt of the latest correction notice, when known.
+    correction_received_on: dt.date | None = None
 
 
 def plan(
@@ -192,15 +194,20 @@ def plan(
                 State.ended if ended else State.open,
             )
         )
-    # The applicant's correction (Art. 31(2)), from the latest request.
+    # The applicant's correction (Art. 31(2)), from the applicant's receipt of the latest
+    # request; while that is unknown, from the request itself (the earliest it can be).
     if last_request is not None:
+        correction_from = last_request
+        received = facts.correction_received_on
+        if received is not None and received >= last_request:
+            correction_from = received
         if corrected is not None:
             state, met = State.met, corrected
         elif abandoned is not None:
             state, met = State.ended, None
         else:
             state, met = State.open, None
-        clocks.append(Planned(Clock.applicant_correction, last_request, state, met))
+        clocks.append(Planned(Clock.applicant_correction, correction_from, state, met))
     if accepted is None:
         return clocks
     # Copy to the respondent (Art. 48, 54), from acceptance.
@@ -336,6 +343,7 @@ def _facts(application: ReconsiderationApplication) -> Facts:
         respondent_received_copy_on=application.respondent_received_copy_on,
         respondent_replied_on=application.respondent_replied_on,
         hearing=None if latest is None else (latest.hearing_on, latest.notified_on),
+        correction_received_on=application.correction_received_on,
     )
 
 

@@ -170,6 +170,79 @@ class TestClocksOnTheApplication:
             "applicant_correction": "ended",
         }
 
+    async def test_the_applicants_correction_counts_from_the_receipt_of_the_notice(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        """复议法(2023) 第31条: 10 working days from the applicant's receipt. A notice of Fri
+        2024-09-27 received Mon 09-30: National Day (10-01 to 10-07) and the make-up
+        Saturday 10-12 give Fri 10-18; counted from the notice itself (receipt unknown) it
+        would be Wed 10-16 (the make-up Sunday 09-29 counts)."""
+        app = await receive(client, received_on="2024-09-26")
+        await step(client, app, c("start_review", "2024-09-26"))
+        app = await step(
+            client, app, c("request_correction", "2024-09-27", items=["身份证明"])
+        )
+        assert app["correction_received_on"] is None
+        assert clocks(app)["applicant_correction"][:3] == (
+            "2024-09-27",
+            "2024-10-16",
+            "open",
+        )
+        app = await step(client, app, c("record_correction_receipt", "2024-09-30"))
+        assert app["correction_received_on"] == "2024-09-30"
+        assert clocks(app)["applicant_correction"][:3] == (
+            "2024-09-30",
+            "2024-10-18",
+            "open",
+        )
+        # Once per notice; and no abandonment before the period from the receipt is over.
+        again = await client.post(
+            f"/api/v1/applications/{app['id']}/events",
+            json=c("record_correction_receipt", "2024-10-08"),
+            headers={"If-Match": f'"{app["version"]}"'},
+        )
+        assert again.status_code == 409, again.text
+        early = await client.post(
+            f"/api/v1/applications/{app['id']}/events",
+            json=c("deem_abandoned", "2024-10-17"),
+            headers={"If-Match": f'"{app["version"]}"'},
+        )
+        assert early.status_code == 409, early.text
+        app = await step(client, app, c("deem_abandoned", "2024-10-21"))
+        assert app["status"] == "deemed_abandoned"
+
+    async def test_a_notice_received_the_day_it_was_requested(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        app = await receive(client, received_on="2024-09-26")
+        await step(client, app, c("start_review", "2024-09-26"))
+        app = await step(
+            client,
+            app,
+            c(
+                "request_correction",
+                "2024-09-27",
+                items=["身份证明"],
+                applicant_received_on="2024-09-30",
+            ),
+        )
+        assert clocks(app)["applicant_correction"][:2] == ("2024-09-30", "2024-10-18")
+        # A receipt before the notice was sent is refused, naming the field.
+        other = await receive(client, received_on="2024-09-26")
+        other = await step(client, other, c("start_review", "2024-09-26"))
+        before = await client.post(
+            f"/api/v1/applications/{other['id']}/events",
+            json=c(
+                "request_correction",
+                "2024-09-27",
+                items=["x"],
+                applicant_received_on="2024-09-26",
+            ),
+            headers={"If-Match": f'"{other["version"]}"'},
+        )
+        assert before.status_code == 422, before.text
+        assert "applicant_received_on" in before.text
+
     async def test_the_1999_law_has_no_simplified_decision_clock(
         self, client: httpx.AsyncClient
     ) -> None:
