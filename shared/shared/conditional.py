@@ -146,7 +146,8 @@ IfMatchDep = Annotated[IfMatch, Depends(_if_match)]
 def none_match(request: Request, tag: str) -> bool:
     """Whether the request's ``If-None-Match`` names ``tag`` (weak comparison, or ``*``):
     the client holds this representation already and gets 304 Not Modified."""
-    header = request.headers.get("if-none-match")
+    # Several field lines are one list (RFC 9110 §5.3).
+    header = ", ".join(request.headers.getlist("if-none-match"))
     if not header:
         return False
     wanted = tag.removeprefix("W/")

@@ -151,3 +151,58 @@ Label = Annotated[str, AfterValidator(_label)]
 #: Free text (a reason, an opinion, terms): stripped, not blank; line breaks and tabs are
 #: allowed, other control or invisible characters are not. Raises ValueError (422).
 Prose = Annotated[str, AfterValidator(_prose)]
+
+
+# --- Region codes (GB/T 2260) ----------------------------------------------------------------
+
+#: The two-digit codes of China's provincial-level divisions (GB/T 2260).
+PROVINCE_PREFIXES = frozenset(
+    {
+        *("11", "12", "13", "14", "15"),
+        *("21", "22", "23"),
+        *("31", "32", "33", "34", "35", "36", "37"),
+        *("41", "42", "43", "44", "45", "46"),
+        *("50", "51", "52", "53", "54"),
+        *("61", "62", "63", "64", "65"),
+        *("71", "81", "82"),
+    }
+)
+#: The scope code of the whole country.
+COUNTRY_CODE = "000000"
+
+
+def _county_code(value: str) -> str:
+    if value[:2] not in PROVINCE_PREFIXES or value.endswith("00"):
+        raise ValueError(
+            "a county code (GB/T 2260: a known province's two digits, and not ending in"
+            " 00, which is a province or prefecture): these figures are kept per county"
+        )
+    return value
+
+
+def _statistics_scope(value: str) -> str:
+    if value == COUNTRY_CODE:
+        return value
+    if value[:2] not in PROVINCE_PREFIXES:
+        raise ValueError("not a known province's code (GB/T 2260)")
+    if value.endswith("0000") or not value.endswith("00"):
+        return value
+    raise ValueError(
+        "a county, a province (PP0000) or the country (000000); a prefecture's figures"
+        " are not kept: ask for its counties"
+    )
+
+
+#: A county's code (区县, GB/T 2260 six digits); a province's or prefecture's is refused.
+CountyCode = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{6}$", examples=["421222"]),
+    AfterValidator(_county_code),
+]
+#: The scope of figures kept per county, province and country: a county code, a province
+#: code (``PP0000``) or ``000000``; a prefecture (``PPCC00``) is refused.
+StatisticsScope = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{6}$", examples=["421222", "420000", "000000"]),
+    AfterValidator(_statistics_scope),
+]

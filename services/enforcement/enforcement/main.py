@@ -9,6 +9,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+# Every table, and the write hooks that keep the statistics (rollups, change stamp).
+from enforcement import models as _models  # noqa: F401
 from enforcement.api import api_router
 from enforcement.audit.models import AuditEvent
 from enforcement.config import Settings

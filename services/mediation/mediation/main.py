@@ -9,6 +9,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+# Every table, and the write hooks that keep the statistics (rollups, change stamp).
+from mediation import models as _models  # noqa: F401
 from mediation.api import api_router
 from mediation.audit.models import AuditEvent
 from mediation.config import Settings

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+# Every table, and the write hooks that keep the statistics (rollups, change stamp).
+from reconsideration import models as _models  # noqa: F401
 from reconsideration.api import api_router
 from reconsideration.audit.models import AuditEvent
 from reconsideration.config import Settings

@@ -38,7 +38,7 @@ async def read_statistics(
     in `If-None-Match`, an unchanged answer is 304 without a body."""
     cache: SnapshotCache[Statistics] = cache_of(request.app.state, ChangeStamp)
     stamp = await cache.stamp(session)
-    tag = statistics_etag(VERSION, stamp)
+    tag = statistics_etag(VERSION, query.region_code, query.year, stamp)
     if stamp is not None and none_match(request, tag):
         return not_modified(tag)
     statistics = await cache.get(

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from enforcement.schemas import RegionCode
 from shared.statistics import FigureDefinition, Statistics
+from shared.types import CountyCode
 
 __all__ = ["DEFINITIONS", "Statistics", "StatisticsQuery"]
 
 
 class StatisticsQuery(BaseModel):
-    region_code: RegionCode
+    region_code: CountyCode = Field(
+        description="The county (GB/T 2260, six digits). These figures are kept per county:"
+        " a province's or prefecture's code is refused (422)."
+    )
     year: int = Field(ge=1949, le=2100)
 
 

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.types import CountyCode
+
 RegionCode = Annotated[
     str,
     # [0-9], not \d: the regex engine's \d also matches full-width and other scripts' digits.
@@ -121,7 +123,10 @@ class ReportFormat(StrEnum):
 
 
 class AnnualReportQuery(BaseModel):
-    region_code: RegionCode
+    region_code: CountyCode = Field(
+        description="The county (GB/T 2260, six digits): the annual report is a county's;"
+        " a province's or prefecture's code is refused (422)."
+    )
     year: Year
 
 

@@ -269,7 +269,19 @@ class TestAnnualReport:
 
 class TestAnnualReportValidation:
     @pytest.mark.parametrize(
-        "region_code", ["42122", "4212222", "abcdef", "４２１２２２"]
+        "region_code",
+        # Not six digits; a province, a prefecture, the country, an unknown province:
+        # the annual report is a county's.
+        [
+            "42122",
+            "4212222",
+            "abcdef",
+            "４２１２２２",
+            "420000",
+            "421200",
+            "000000",
+            "991222",
+        ],
     )
     async def test_region_code_must_be_six_digits(
         self,

@@ -38,7 +38,9 @@ async def read_statistics(
     counters = await service.read_counters(
         session, region_code=query.region_code, year=query.year
     )
-    tag = statistics_etag(VERSION, sorted(counters.items()))
+    tag = statistics_etag(
+        VERSION, query.region_code, query.year, sorted(counters.items())
+    )
     if none_match(request, tag):
         return not_modified(tag)
     response.headers["ETag"] = tag

@@ -3,17 +3,16 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from shared.statistics import FigureDefinition, Statistics
+from shared.types import StatisticsScope
 
 __all__ = ["DEFINITIONS", "Statistics", "StatisticsQuery"]
 
 
 class StatisticsQuery(BaseModel):
-    region_code: str = Field(
-        pattern=r"^[0-9]{6}$",
+    region_code: StatisticsScope = Field(
         description="The scope (GB/T 2260, six digits): a county (`421222`), a province"
-        " (`420000`) or the whole country (`000000`). A county-level caller may only ask"
-        " for its own county.",
-        examples=["421222"],
+        " (`420000`) or the whole country (`000000`); a prefecture is refused (422). A"
+        " county-level caller may only ask for its own county."
     )
     year: int = Field(ge=1949, le=2100)
 

@@ -5,9 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reconsideration.schemas import RegionCode
 from shared.statistics import FigureDefinition, RateFigure
 from shared.statistics import Statistics as FigureStatistics
+from shared.types import CountyCode
 
 __all__ = [
     "DEFINITIONS",
@@ -26,7 +26,10 @@ __all__ = [
 
 
 class StatisticsQuery(BaseModel):
-    region_code: RegionCode
+    region_code: CountyCode = Field(
+        description="The county (GB/T 2260, six digits). These figures are kept per county:"
+        " a province's or prefecture's code is refused (422)."
+    )
     year: int = Field(ge=1949, le=2100)
 
 

@@ -1,0 +1,43 @@
+"""Found by the break test: GET /statistics accepts any six
+digits as the scope, but counters exist only for a county, its province (``PP0000``) and
+the country (``000000``). A prefecture (地级市, e.g. ``421200`` 咸宁市, which contains
+``421222`` 通城县) is answered 200 with every figure 0, as if it had no dispute; so is a
+province code that does not exist (``990000``). Expected: the prefecture's figures, or a
+refusal (422) of a scope the counters do not keep — never a silent zero."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.factories import make_committee, make_dispute
+
+KEY = "mediation.cases_mediated"
+
+
+async def test_a_prefecture_is_not_answered_with_zeros(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    committee = await make_committee(session)  # 421222
+    await make_dispute(session, committee, registered_on=dt.date(2023, 5, 1))
+
+    county = await client.get(
+        "/api/v1/statistics", params={"region_code": "421222", "year": 2023}
+    )
+    assert county.json()["figures"][KEY]["value"] == 1
+    province = await client.get(
+        "/api/v1/statistics", params={"region_code": "420000", "year": 2023}
+    )
+    assert province.json()["figures"][KEY]["value"] == 1
+
+    prefecture = await client.get(
+        "/api/v1/statistics", params={"region_code": "421200", "year": 2023}
+    )
+    if prefecture.status_code == 200:
+        assert prefecture.json()["figures"][KEY]["value"] == 1, (
+            "421200 answered 200 with 0 disputes although 421222 (inside it) has 1"
+        )
+    else:
+        assert prefecture.status_code == 422, prefecture.text
