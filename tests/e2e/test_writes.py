@@ -82,3 +82,68 @@ def test_a_retried_create_and_a_stale_command_through_the_gateway(
     read = httpx.get(f"{stack.url()}{location}", headers=auth)
     assert read.json()["status"] == "mediating"
     assert read.headers["etag"] == '"2"'
+
+
+def test_the_report_follows_each_write_at_once(
+    stack: Stack, auth: dict[str, str], loaded: dict[str, Any]
+) -> None:
+    """The services keep their statistics between writes (rollups, snapshots) and the
+    gateway keeps the last ones it got (asking with If-None-Match): after one new record
+    in each service, the next report counts it. Records of 2018, a year no other test
+    counts."""
+    gateway = stack.url()
+
+    def figures() -> dict[str, Any]:
+        response = httpx.get(
+            f"{gateway}/api/v1/reports/annual",
+            params={"region_code": "421222", "year": 2018},
+            headers=auth,
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["partial"] is False
+        return {k: f["value"] for k, f in body["figures"].items()}
+
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = httpx.post(f"{gateway}/api/v1/{path}", json=body, headers=auth)
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    before = figures()
+    assert figures() == before  # kept, and still the same
+    post(
+        "reconsideration/applications",
+        {
+            "region_code": "421222",
+            "received_on": "2018-03-01",
+            "receipt_channel": "in_person",
+            "applicant_name": "张某",
+            "applicant_kind": "person",
+            "respondent": "县市场监督管理局",
+            "matter_type": "penalty",
+        },
+    )
+    committee = _committee(stack, auth)
+    post("mediation/disputes", {**_dispute(committee), "registered_on": "2018-06-04"})
+    agency = post(
+        "enforcement/enforcement-agencies",
+        {"region_code": "421222", "name": "县测试执法局", "sector": "市场监管"},
+    )
+    post(
+        "enforcement/supervision-instruments",
+        {
+            "kind": "recommendation",
+            "agency_id": agency["id"],
+            "findings": "执法文书不规范",
+            "required_actions": "限期整改",
+            "issued_on": "2018-05-02",
+        },
+    )
+    after = figures()
+    for key in (
+        "reconsideration.applications_received",
+        "mediation.cases_mediated",
+        "enforcement.supervision_recommendations_issued",
+    ):
+        assert after[key] == before[key] + 1, key
