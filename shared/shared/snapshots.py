@@ -22,12 +22,21 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
 
+from fastapi import Request, Response
 from sqlalchemy import BigInteger, Connection, Integer, event, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
-__all__ = ["ChangeStampMixin", "SnapshotCache", "cache_of", "track_changes"]
+from shared.conditional import none_match, not_modified, statistics_etag
+
+__all__ = [
+    "ChangeStampMixin",
+    "SnapshotCache",
+    "cache_of",
+    "conditional_snapshot",
+    "track_changes",
+]
 
 T = TypeVar("T")
 
@@ -134,3 +143,28 @@ def cache_of(state: Any, stamp_table: type[ChangeStampMixin]) -> SnapshotCache[A
         cache = SnapshotCache(stamp_table)
         state.statistics_snapshots = cache
     return cache
+
+
+async def conditional_snapshot(
+    request: Request,
+    response: Response,
+    session: AsyncSession,
+    *,
+    stamp_table: type[ChangeStampMixin],
+    version: str,
+    key: tuple[str, int],
+    compute: Callable[[], Awaitable[T]],
+) -> T | Response:
+    """A statistics answer for ``key`` (region code, year): 304 when the request's
+    ``If-None-Match`` names the current tag (nothing computed), else the kept or computed
+    value (:meth:`SnapshotCache.get`) with its ``ETag`` (shared.conditional.statistics_etag
+    of ``version``, the key and the change stamp)."""
+    cache: SnapshotCache[T] = cache_of(request.app.state, stamp_table)
+    stamp = await cache.stamp(session)
+    tag = statistics_etag(version, *key, stamp)
+    if stamp is not None and none_match(request, tag):
+        return not_modified(tag)
+    value = await cache.get(session, key, compute, stamp=stamp)
+    if stamp is not None:
+        response.headers["ETag"] = tag
+    return value

@@ -7,15 +7,9 @@ from enforcement.statistics import service
 from enforcement.statistics.dependencies import StatisticsQueryDep
 from enforcement.statistics.models import ChangeStamp
 from enforcement.statistics.schemas import DEFINITIONS, Statistics
-from shared.conditional import (
-    NOT_MODIFIED_RESPONSE,
-    definitions_version,
-    none_match,
-    not_modified,
-    statistics_etag,
-)
+from shared.conditional import NOT_MODIFIED_RESPONSE, definitions_version
 from shared.errors import problem_responses
-from shared.snapshots import SnapshotCache, cache_of
+from shared.snapshots import conditional_snapshot
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
 
@@ -36,19 +30,14 @@ async def read_statistics(
     kind, measure, grade and month. Computed once per change of the records
     (shared.snapshots), then kept. The answer's `ETag` changes with the records; sent back
     in `If-None-Match`, an unchanged answer is 304 without a body."""
-    cache: SnapshotCache[Statistics] = cache_of(request.app.state, ChangeStamp)
-    stamp = await cache.stamp(session)
-    tag = statistics_etag(VERSION, query.region_code, query.year, stamp)
-    if stamp is not None and none_match(request, tag):
-        return not_modified(tag)
-    statistics = await cache.get(
+    return await conditional_snapshot(
+        request,
+        response,
         session,
-        (query.region_code, query.year),
-        lambda: service.compute_statistics(
+        stamp_table=ChangeStamp,
+        version=VERSION,
+        key=(query.region_code, query.year),
+        compute=lambda: service.compute_statistics(
             session, region_code=query.region_code, year=query.year
         ),
-        stamp=stamp,
     )
-    if stamp is not None:
-        response.headers["ETag"] = tag
-    return statistics

@@ -13,7 +13,7 @@ from mediation.statistics.rollups import BREAKDOWNS, BY_MONTH
 from mediation.statistics.schemas import DEFINITIONS, Statistics
 from mediation.trainings.models import Training
 from shared import rollups
-from shared.db import fen_to_yuan
+from shared.db import FEN_PER_YUAN, fen_to_yuan
 from shared.statistics import Figure, Period, count, money, rate
 
 SERVICE = "mediation"
@@ -151,42 +151,21 @@ async def count_from_cases(
             MediationCommittee.founded_on.between(period.start, period.end),
         )
     )
-    d = DEFINITIONS
-    figures: dict[str, Figure] = {
-        "mediation.cases_mediated": count(
-            mediated, definition=d["mediation.cases_mediated"]
+    counters: dict[tuple[str, str], int] = {
+        ("mediation.cases_mediated", ""): int(mediated),
+        ("mediation.cases_resolved", ""): int(resolved_count),
+        ("mediation.remote_video_sessions", ""): int(remote_count),
+        ("mediation.remote_video_cost_saved", ""): int(
+            (saved or Decimal(0)) * FEN_PER_YUAN
         ),
-        "mediation.cases_resolved": count(
-            resolved_count, definition=d["mediation.cases_resolved"]
-        ),
-        "mediation.resolution_rate": rate(
-            resolved_count,
-            mediated,
-            precision=1,
-            definition=d["mediation.resolution_rate"],
-        ),
-        "mediation.remote_video_sessions": count(
-            remote_count, definition=d["mediation.remote_video_sessions"]
-        ),
-        "mediation.remote_video_cost_saved": money(
-            saved, definition=d["mediation.remote_video_cost_saved"]
-        ),
-        "mediation.trainings": count(trainings, definition=d["mediation.trainings"]),
-        "mediation.fulltime_mediators_recruited": count(
-            recruited, definition=d["mediation.fulltime_mediators_recruited"]
-        ),
-        "mediation.committees_founded": count(
-            founded, definition=d["mediation.committees_founded"]
-        ),
+        ("mediation.trainings", ""): int(trainings or 0),
+        ("mediation.fulltime_mediators_recruited", ""): int(recruited or 0),
+        ("mediation.committees_founded", ""): int(founded or 0),
     }
-    return Statistics(
-        service=SERVICE,
-        region_code=region_code,
-        year=year,
-        period=period,
-        figures=figures,
-        breakdowns=await _breakdowns(session, region_code=region_code, period=period),
-    )
+    breakdowns = await _breakdowns(session, region_code=region_code, period=period)
+    for name, values in breakdowns.items():
+        counters |= {(name, key): value for key, value in values.items()}
+    return statistics_from(counters, region_code=region_code, year=year)
 
 
 async def _breakdowns(
