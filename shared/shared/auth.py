@@ -330,11 +330,24 @@ PrincipalDep = Annotated[Principal, Depends(_principal)]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def region_covers(org_region_code: str | None, asked: str) -> bool:
+    """Whether an organisation of ``org_region_code`` may read figures of ``asked``: its
+    own region, and anything inside it for a province (``PP0000``: its counties) or the
+    country (``000000``: everything); None does not restrict."""
+    if org_region_code is None or org_region_code == asked:
+        return True
+    if org_region_code == "000000":
+        return True
+    return org_region_code.endswith("0000") and asked[:2] == org_region_code[:2]
+
+
 def service_access(service: str) -> Callable[..., Any]:
     """Router-level dependency of a data service: a valid token whose scope allows the
     operation: ``<service>:read`` for safe methods, ``<service>:write`` otherwise. The
     statistics (routes tagged ``statistics``) also accept ``reports:read``, and only for a
-    county-level ``org`` of the asked region (a township's counts are not a county's). The
+    ``org`` without township, committee or agency whose region covers the asked one
+    (:func:`region_covers`; a township's counts are not a county's). ``GET /api/v1/me``
+    (tagged ``caller``) needs a valid token only. The
     audit log (routes tagged ``audit``) needs ``audit:read``.
     Raises Unauthorized (401) or Forbidden (403)."""
 
@@ -356,14 +369,14 @@ def service_access(service: str) -> Callable[..., Any]:
             if org.township_code or org.committee_id or org.agency_id:
                 raise Forbidden("The statistics are for county-level callers")
             asked = request.query_params.get("region_code")
-            if (
-                org.region_code is not None
-                and asked is not None
-                and asked != org.region_code
-            ):
+            if asked is not None and not region_covers(org.region_code, asked):
                 raise Forbidden(
-                    "The statistics of another county are not yours to read"
+                    f"The statistics of {asked} are not yours to read (your region is"
+                    f" {org.region_code})"
                 )
+            return principal
+        if "caller" in tags:
+            # GET /api/v1/me: any valid token may see what it says.
             return principal
         if not principal.has(needed):
             raise Forbidden(f"This operation needs the '{needed}' permission")

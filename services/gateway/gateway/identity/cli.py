@@ -58,7 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def org_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--region-code", required=True, help="county, 6 digits")
+        command.add_argument(
+            "--region-code",
+            required=True,
+            help="county (6 digits); a province (PP0000) or 000000 for a caller of the"
+            " statistics and reports of every county in it",
+        )
         command.add_argument("--township-code", help="township, 9 digits")
         command.add_argument("--committee-id", help="mediation committee UUID")
         command.add_argument("--agency-id", help="enforcement agency UUID")

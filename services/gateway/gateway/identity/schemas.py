@@ -18,20 +18,12 @@ from pydantic import (
 )
 
 from shared.auth import ROLE_SCOPES, Role
+from shared.types import StatisticsScope
 
 #: Every permission a token may carry (docs/auth.md, "Permissions"): the union of what the
 #: roles grant, so a client can be registered for nothing a role could not have.
 PERMISSIONS: frozenset[str] = frozenset().union(*ROLE_SCOPES.values())
 
-RegionCode = Annotated[
-    str,
-    # [0-9], not \d: the regex engine's \d also matches full-width and other scripts' digits.
-    Field(
-        pattern=r"^[0-9]{6}$",
-        description="County code (GB/T 2260, six digits).",
-        examples=["421222"],
-    ),
-]
 TownshipCode = Annotated[
     str,
     Field(
@@ -106,7 +98,10 @@ class OrgCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    region_code: RegionCode
+    region_code: StatisticsScope = Field(
+        description="A county; or a province (`PP0000`) or the country (`000000`) for a"
+        " caller that reads the statistics and reports of every county in it."
+    )
     township_code: TownshipCode | None = None
     committee_id: uuid.UUID | None = Field(
         default=None, description="Mediation committee (mediation service)."

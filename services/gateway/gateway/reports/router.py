@@ -11,7 +11,7 @@ from gateway.reports.dependencies import (
     UpstreamClientsDep,
 )
 from gateway.reports.schemas import AnnualReport, ReportFormat
-from shared.auth import Forbidden, Unauthorized
+from shared.auth import Forbidden, Unauthorized, region_covers
 from shared.errors import problem_responses
 from shared.guard import UnknownQueryParameter
 
@@ -54,7 +54,7 @@ async def read_annual_report(
     org = principal.org
     if org.township_code or org.committee_id or org.agency_id:
         raise Forbidden("The annual report is for county-level callers")
-    if org.region_code is not None and org.region_code != query.region_code:
+    if not region_covers(org.region_code, query.region_code):
         raise Forbidden("The report of another county is not yours to read")
     report = await service.build_annual_report(
         clients,

@@ -139,7 +139,11 @@ class TestReportNeedsAValidToken:
 
     @pytest.mark.parametrize(
         ("region_code", "org"),
-        [("421223", {}), ("421222", {"township_code": "421222100"})],
+        [
+            ("421223", {}),
+            ("421222", {"township_code": "421222100"}),
+            ("430000", {}),  # another province
+        ],
     )
     async def test_only_a_county_level_caller_of_that_county_reads_its_report(
         self,
@@ -157,6 +161,21 @@ class TestReportNeedsAValidToken:
         assert response.status_code == 403
         assert response.headers["content-type"] == PROBLEM
         assert all(not fake.requests for fake in upstreams.values())
+
+    @pytest.mark.parametrize("region_code", ["420000", "000000"])
+    async def test_a_province_or_the_country_reads_the_report_of_a_county_in_it(
+        self,
+        client: httpx.AsyncClient,
+        session: AsyncSession,
+        upstreams: dict[str, FakeService],
+        region_code: str,
+    ) -> None:
+        await make_user(session, roles=[Role.leader], region_code=region_code)
+        access = (await login(client, "zhang.wei", PASSWORD)).json()["access_token"]
+        response = await client.get(
+            URL, params=QUERY, headers={"Authorization": f"Bearer {access}"}
+        )
+        assert response.status_code == 200, response.text
 
     async def test_a_token_from_the_token_endpoint_is_accepted_and_forwarded(
         self,

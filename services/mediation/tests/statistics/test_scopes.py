@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.testing import ServiceUnderTest
 from tests.factories import make_committee, make_dispute
 
 KEY = "mediation.cases_mediated"
@@ -41,3 +43,46 @@ async def test_a_prefecture_is_not_answered_with_zeros(
         )
     else:
         assert prefecture.status_code == 422, prefecture.text
+
+
+@pytest.mark.parametrize(
+    ("caller_region", "asked", "status"),
+    [
+        ("421222", "421222", 200),
+        ("421222", "420000", 403),  # a county does not read its province
+        ("420000", "421222", 200),  # a province reads its counties
+        ("420000", "420000", 200),
+        ("420000", "430000", 403),  # and not another province
+        ("420000", "430102", 403),
+        ("420000", "000000", 403),
+        ("000000", "430102", 200),  # the country reads everything
+        ("000000", "000000", 200),
+    ],
+)
+async def test_who_may_read_which_scope(
+    client: httpx.AsyncClient,
+    service_under_test: ServiceUnderTest,
+    caller_region: str,
+    asked: str,
+    status: int,
+) -> None:
+    headers = service_under_test.issuer.headers(
+        scopes=["reports:read"], org={"region_code": caller_region}
+    )
+    response = await client.get(
+        "/api/v1/statistics",
+        params={"region_code": asked, "year": 2023},
+        headers=headers,
+    )
+    assert response.status_code == status, response.text
+
+
+async def test_any_valid_token_may_read_itself(
+    client: httpx.AsyncClient, service_under_test: ServiceUnderTest
+) -> None:
+    headers = service_under_test.issuer.headers(
+        scopes=["reports:read"], org={"region_code": "420000"}
+    )
+    response = await client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["scopes"] == ["reports:read"]
