@@ -28,7 +28,7 @@ override DATA_DIR := $(abspath $(DATA_DIR))
 #: The gateway's port under `make run`; the three services take the next three.
 PORT ?= 8000
 
-.PHONY: help install run demo test test-% e2e fuzz bench lint fmt migrate migrations-check user client identity clean
+.PHONY: help install run demo test test-% e2e fuzz bench bench-data lint fmt migrate migrations-check user client identity clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9%_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,9 +63,12 @@ e2e: install ## end-to-end: four real processes, the 通城县 2023 sample throu
 fuzz: install ## schemathesis against the four services in-process (SQLite; PostgreSQL when FAZHI_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest -q $(PYTEST_ARGS) tests/fuzz
 
-bench: install ## the performance goals as same-run ratios (wrk, loopback, county data; about 8 to 9 minutes; ARGS='--runs 3 --duration 10'); see docs/performance.md
+bench: install ## the performance goals as same-run ratios (wrk, loopback; county data, G4 and the province scale on PostgreSQL when reachable; under 10 minutes; ARGS='--runs 3 --duration 5 --national'); see docs/performance.md
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
 	$(BIN)/python deploy/bench/run.py $(ARGS)
+
+bench-data: install ## synthetic disputes and applications through the services' bulk paths: ARGS='--scale county|province|national --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/fazhi_bench' (default SQLite in var/bench/)
+	$(BIN)/python deploy/bench/data.py $(ARGS)
 
 lint: install ## ruff format --check, ruff check, mypy
 	$(BIN)/ruff format --check .

@@ -224,18 +224,27 @@ def _write_pending(session: Session, flush_context: Any) -> None:
 
 
 def _upsert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    insert = (
-        postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    )
-    t = table.__table__
-    # A chunk stays under SQLite's bound-parameter limit (5 per row).
-    for start in range(0, len(rows), 1000):
-        stmt = insert(t).values(rows[start : start + 1000])
-        stmt = stmt.on_conflict_do_update(
+    # One statement, compiled once (SQLAlchemy caches it), run for every row in order
+    # (executemany): the rows' locks are taken in key order.
+    connection.execute(_upsert_statement(connection.dialect.name, table), rows)
+
+
+_STATEMENTS: dict[tuple[str, Any], Any] = {}
+
+
+def _upsert_statement(dialect: str, table: Any) -> Any:
+    key = (dialect, table)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        t = table.__table__
+        base = insert(t)
+        stmt = base.on_conflict_do_update(
             index_elements=[t.c.scope_code, t.c.year, t.c.name, t.c.key],
-            set_={"value": t.c.value + stmt.excluded.value},
+            set_={"value": t.c.value + base.excluded.value},
         )
-        connection.execute(stmt)
+        _STATEMENTS[key] = stmt
+    return stmt
 
 
 async def read(
