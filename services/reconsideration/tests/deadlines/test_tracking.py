@@ -211,7 +211,7 @@ class TestClocksOnTheApplication:
         app = await step(client, app, c("deem_abandoned", "2024-10-21"))
         assert app["status"] == "deemed_abandoned"
 
-    async def test_a_notice_received_the_day_it_was_requested(
+    async def test_the_receipt_can_be_given_with_the_request(
         self, client: httpx.AsyncClient
     ) -> None:
         app = await receive(client, received_on="2024-09-26")
