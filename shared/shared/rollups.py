@@ -134,7 +134,8 @@ def _old_values(target: Any, columns: Sequence[str]) -> dict[str, Any]:
         elif history.unchanged:
             out[name] = history.unchanged[0]
         elif not history.added:
-            out[name] = None
+            # Neither loaded nor changed: the old value is the current one (loaded now).
+            out[name] = getattr(target, name)
         elif name in state.info.get(_COUNTED, {}):
             # Not loaded since this session inserted or updated the row (a column left
             # unset on insert): the value counted then is the old value.

@@ -291,3 +291,21 @@ async def test_unchanged_counters_answer_304_to_their_etag(
     )
     assert changed.status_code == 200
     assert changed.json()["figures"]["mediation.cases_mediated"]["value"] == 2
+
+
+async def test_an_unloaded_column_that_did_not_change_counts_as_it_was(
+    session: AsyncSession,
+) -> None:
+    """A row whose counted column was never loaded (expired) and not changed, while
+    another counted column changes: only the changed one moves its counters."""
+    committee = await make_committee(session)
+    dispute = await make_dispute(
+        session, committee, registered_on=dt.date(2023, 3, 1), outcome="mediating"
+    )
+    await session.flush()
+    session.expire(dispute, ["dispute_type", "township_code"])
+    dispute.mode = MediationMode.remote_video
+    await session.flush()
+    assert await rollups.stored(session, StatisticsRollup) == await rollups.recount(
+        session, StatisticsRollup
+    )
