@@ -48,9 +48,11 @@ async def next_number(
     *,
     series: str,
     year: int,
+    count: int = 1,
 ) -> int:
     """The next number (1, 2, …) of ``series`` in ``year``, taken in ``session``'s
-    transaction."""
+    transaction; with ``count`` > 1, that many consecutive numbers are taken (a bulk load)
+    and the first is answered."""
     insert = (
         postgresql.insert
         if session.get_bind().dialect.name == "postgresql"
@@ -59,15 +61,15 @@ async def next_number(
     table = model.__table__  # type: ignore[attr-defined]
     stmt = (
         insert(table)
-        .values(series=series, year=year, last_number=1)
+        .values(series=series, year=year, last_number=count)
         .on_conflict_do_update(
             index_elements=[table.c.series, table.c.year],
-            set_={"last_number": table.c.last_number + 1},
+            set_={"last_number": table.c.last_number + count},
         )
         .returning(table.c.last_number)
     )
-    number: int = (await session.execute(stmt)).scalar_one()
-    return number
+    last: int = (await session.execute(stmt)).scalar_one()
+    return last - count + 1
 
 
 def case_number(

@@ -41,8 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mediation.committees.models import CommitteeKind, MediationCommittee
@@ -59,8 +58,8 @@ from mediation.disputes.service import (
     CASE_NUMBER_WORD,
     judicial_confirmation_window_ends_on,
 )
-from shared.case_numbers import case_number
-from shared.db import fen_to_yuan
+from shared.bulk import batches, insert_rows
+from shared.case_numbers import case_number, next_number
 from shared.types import today
 
 #: Rows per batch: one COPY (PostgreSQL) or one executemany and commit (SQLite).
@@ -187,7 +186,6 @@ _MONEY_COLUMNS = frozenset({"amount_involved", "cost_saved"})
 
 _COMMITTEES: Table = MediationCommittee.__table__  # type: ignore[assignment]
 _DISPUTES: Table = Dispute.__table__  # type: ignore[assignment]
-_COUNTERS: Table = CaseNumberCounter.__table__  # type: ignore[assignment]
 assert set(COMMITTEE_COLUMNS) <= set(_COMMITTEES.c.keys())
 assert set(DISPUTE_COLUMNS) <= set(_DISPUTES.c.keys())
 
@@ -454,72 +452,6 @@ def _dispute_rows(
         )
 
 
-def _batches(
-    rows: Iterator[tuple[Any, ...]], size: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-async def reserve_numbers(
-    session: AsyncSession, *, series: str, year: int, count: int
-) -> int:
-    """Take ``count`` consecutive case numbers of ``series`` in ``year`` from the counter
-    (as :func:`shared.case_numbers.next_number` takes one); answers the first."""
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert_(_COUNTERS)
-        .values(series=series, year=year, last_number=count)
-        .on_conflict_do_update(
-            index_elements=[_COUNTERS.c.series, _COUNTERS.c.year],
-            set_={"last_number": _COUNTERS.c.last_number + count},
-        )
-        .returning(_COUNTERS.c.last_number)
-    )
-    last: int = (await session.execute(stmt)).scalar_one()
-    return last - count + 1
-
-
-async def insert_rows(
-    session: AsyncSession,
-    table: Table,
-    columns: Sequence[str],
-    rows: list[tuple[Any, ...]],
-) -> None:
-    """Insert raw rows (stored forms: money in fen) in the session's transaction: one
-    COPY on PostgreSQL, one executemany elsewhere."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
-        if not driver.is_in_transaction():
-            # SQLAlchemy's asyncpg adapter begins its transaction on the first
-            # statement: begin it, so that the COPY is part of the session's transaction.
-            await connection.execute(select(1))
-        await driver.copy_records_to_table(
-            table.name, records=rows, columns=list(columns)
-        )
-        return
-    money = [i for i, name in enumerate(columns) if name in _MONEY_COLUMNS]
-    params = []
-    for row in rows:
-        values = dict(zip(columns, row, strict=True))
-        for i in money:
-            if row[i] is not None:
-                values[columns[i]] = fen_to_yuan(row[i])
-        params.append(values)
-    await session.execute(insert(table), params)
-
-
 async def rebuild_rollups(session: AsyncSession) -> bool:
     """Recompute the statistics rollups from the case tables, when the service has them
     (``mediation.statistics.rollups``); whether it did. Does not commit."""
@@ -567,8 +499,9 @@ async def load_disputes(
                 "already: use another database or seed"
             )
         first = (
-            await reserve_numbers(
+            await next_number(
                 session,
+                CaseNumberCounter,
                 series=f"{county.region_code}:dispute",
                 year=year,
                 count=county.disputes,
@@ -589,8 +522,14 @@ async def load_disputes(
             time_limit_days=time_limit_days,
             abbreviations=abbreviations,
         )
-        for batch in _batches(rows, batch_size):
-            await insert_rows(session, _DISPUTES, DISPUTE_COLUMNS, batch)
+        for batch in batches(rows, batch_size):
+            await insert_rows(
+                session,
+                _DISPUTES,
+                DISPUTE_COLUMNS,
+                batch,
+                money_columns=_MONEY_COLUMNS,
+            )
             disputes_written += len(batch)
             # One transaction per batch (the county's numbers and committees go with
             # its first one).

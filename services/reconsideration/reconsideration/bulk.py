@@ -36,8 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reconsideration.applications.models import (
@@ -53,7 +52,8 @@ from reconsideration.applications.models import (
 )
 from reconsideration.applications.service import CASE_NUMBER_WORD
 from reconsideration.db import CaseNumberCounter
-from shared.case_numbers import case_number
+from shared.bulk import batches, insert_rows
+from shared.case_numbers import case_number, next_number
 from shared.types import today
 
 #: Rows per batch: one COPY (PostgreSQL) or one executemany (SQLite), one transaction.
@@ -156,7 +156,6 @@ APPLICATION_COLUMNS = (
 )
 
 _APPLICATIONS: Table = ReconsiderationApplication.__table__  # type: ignore[assignment]
-_COUNTERS: Table = CaseNumberCounter.__table__  # type: ignore[assignment]
 assert set(APPLICATION_COLUMNS) <= set(_APPLICATIONS.c.keys())
 #: Where the service keeps its change stamp, when it has one (shared.snapshots).
 _STAMP_MODULE = "reconsideration.statistics.models"
@@ -327,66 +326,6 @@ def _application_rows(
         )
 
 
-def _batches(
-    rows: Iterator[tuple[Any, ...]], size: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-async def reserve_numbers(
-    session: AsyncSession, *, series: str, year: int, count: int
-) -> int:
-    """Take ``count`` consecutive case numbers of ``series`` in ``year`` from the counter
-    (as :func:`shared.case_numbers.next_number` takes one); answers the first."""
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert_(_COUNTERS)
-        .values(series=series, year=year, last_number=count)
-        .on_conflict_do_update(
-            index_elements=[_COUNTERS.c.series, _COUNTERS.c.year],
-            set_={"last_number": _COUNTERS.c.last_number + count},
-        )
-        .returning(_COUNTERS.c.last_number)
-    )
-    last: int = (await session.execute(stmt)).scalar_one()
-    return last - count + 1
-
-
-async def insert_rows(
-    session: AsyncSession,
-    table: Table,
-    columns: Sequence[str],
-    rows: list[tuple[Any, ...]],
-) -> None:
-    """Insert raw rows in the session's transaction: one COPY on PostgreSQL, one
-    executemany elsewhere."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
-        if not driver.is_in_transaction():
-            # SQLAlchemy's asyncpg adapter begins its transaction on the first
-            # statement: begin it, so that the COPY is part of the session's transaction.
-            await connection.execute(select(1))
-        await driver.copy_records_to_table(
-            table.name, records=rows, columns=list(columns)
-        )
-        return
-    await session.execute(
-        insert(table), [dict(zip(columns, row, strict=True)) for row in rows]
-    )
-
-
 async def load_applications(
     session: AsyncSession,
     counties: Sequence[County],
@@ -417,8 +356,9 @@ async def load_applications(
                 f"county {county.region_code}, year {year}, seed {seed} is loaded "
                 "already: use another database or seed"
             )
-        first = await reserve_numbers(
+        first = await next_number(
             session,
+            CaseNumberCounter,
             series=f"{county.region_code}:application",
             year=year,
             count=county.applications,
@@ -431,7 +371,7 @@ async def load_applications(
             first_number=first,
             abbreviations=abbreviations,
         )
-        for batch in _batches(rows, batch_size):
+        for batch in batches(rows, batch_size):
             await insert_rows(session, _APPLICATIONS, APPLICATION_COLUMNS, batch)
             written += len(batch)
             await session.commit()
