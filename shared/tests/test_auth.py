@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -34,9 +35,12 @@ async def test_a_remembered_token_still_expires() -> None:
     tokens = TokenVerifier(
         issuer=issuer.issuer, audience=issuer.audience, jwks=issuer.jwks, leeway_s=0
     )
-    token = issuer.token(ttl_s=1)
+    # Expires at least one second after it is issued (JWT times are whole seconds: a
+    # one-second lifetime could already be over when issued late in a second).
+    expires = int(time.time()) + 2
+    token = issuer.token(exp=expires)
     await tokens.verify(token)
-    await asyncio.sleep(2.1)
+    await asyncio.sleep(expires - time.time() + 0.2)
     with pytest.raises(Unauthorized, match="expired"):
         await tokens.verify(token)
 
