@@ -53,14 +53,34 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
-    """An async engine with Fazhi's connection settings for the URL's backend."""
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    lock_timeout_s: float | None = None,
+    **kwargs: Any,
+) -> AsyncEngine:
+    """An async engine with Fazhi's connection settings for the URL's backend.
+
+    ``lock_timeout_s`` (PostgreSQL; seconds, rounded to milliseconds) bounds every wait
+    for a row lock on the engine's connections (the server setting ``lock_timeout``):
+    a statement that waits longer fails with SQLSTATE 55P03, which the services answer
+    as 409 for an Idempotency-Key still in flight (shared.idempotency) and as 503 with
+    ``Retry-After`` otherwise (:func:`install_db_problem_handlers`). It is set once per
+    connection, not per transaction, so that it costs no statement. SQLite ignores it
+    (its writers queue on the busy timeout)."""
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(url, echo=echo, **kwargs)
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if lock_timeout_s is not None:
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        server_settings = dict(connect_args.get("server_settings", {}))
+        server_settings["lock_timeout"] = str(max(1, round(lock_timeout_s * 1000)))
+        connect_args["server_settings"] = server_settings
+        kwargs["connect_args"] = connect_args
     return create_async_engine(url, echo=echo, **kwargs)
 
 
@@ -136,8 +156,11 @@ SQLITE_WRITER_TIMEOUT_S = 60
 
 
 @asynccontextmanager
-async def open_database(state: Any, url: str) -> AsyncIterator[AsyncEngine]:
-    """The app's database for its lifespan (:func:`install_database`), disposed after.
+async def open_database(
+    state: Any, url: str, *, lock_timeout_s: float | None = None
+) -> AsyncIterator[AsyncEngine]:
+    """The app's database for its lifespan (:func:`install_database`), disposed after;
+    ``lock_timeout_s`` as in :func:`create_engine`.
 
     On SQLite, writes go through an engine of their own with a single connection: SQLite
     has one writer at a time anyway, and writers waiting in the pool's queue are served in
@@ -145,7 +168,7 @@ async def open_database(state: Any, url: str) -> AsyncIterator[AsyncEngine]:
     0.8 s against 80 ms at 64 concurrent writers, performance-notes §2). Reads keep the
     pooled engine (WAL: they never wait for the writer). On PostgreSQL one engine does both.
     """
-    engine = create_engine(url)
+    engine = create_engine(url, lock_timeout_s=lock_timeout_s)
     writer = engine
     if is_sqlite(url):
         writer = create_engine(
@@ -264,6 +287,23 @@ def database_check(alembic_ini: Path) -> Any:
     return check
 
 
+#: SQLSTATE of a lock wait cut off by ``lock_timeout`` (PostgreSQL).
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def sqlstate(exc: Exception) -> str | None:
+    """The SQLSTATE of a DBAPI error (asyncpg's ``sqlstate``, psycopg's ``pgcode``), if
+    the driver gives one."""
+    orig = getattr(exc, "orig", None)
+    for attr in ("sqlstate", "pgcode"):
+        code = getattr(orig, attr, None)
+        if isinstance(code, str):
+            return code
+    cause = getattr(orig, "__cause__", None)
+    code = getattr(cause, "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
 #: Words of the driver's message when the database is busy or the connection is lost.
 _TRANSIENT = ("database is locked", "database is busy", "connection", "terminat")
 
@@ -280,7 +320,7 @@ def install_db_problem_handlers(app: Any) -> None:
     """Map database errors to problem+json instead of 500s: a stale row version to 412
     (shared.conditional), a constraint violation to 409, a busy or unreachable database
     to 503 with Retry-After."""
-    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
     from shared.errors import problem_response
@@ -321,6 +361,22 @@ def install_db_problem_handlers(app: Any) -> None:
             headers={"Retry-After": "1"},
         )
 
+    async def lock_wait(request: Any, exc: Exception) -> Any:
+        # A row lock was not granted within the engine's lock_timeout (PostgreSQL
+        # 55P03, see create_engine): the transaction is rolled back, nothing was written.
+        if not isinstance(exc, DBAPIError) or sqlstate(exc) != LOCK_NOT_AVAILABLE:
+            raise exc
+        return problem_response(
+            request,
+            status=503,
+            type_slug="database-unavailable",
+            title="Database unavailable",
+            detail="The records this request changes are busy with other requests; "
+            "nothing was changed. Retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+
     app.add_exception_handler(StaleDataError, stale)
     app.add_exception_handler(IntegrityError, integrity)
     app.add_exception_handler(OperationalError, unavailable)
+    app.add_exception_handler(DBAPIError, lock_wait)

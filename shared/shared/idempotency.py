@@ -36,8 +36,9 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import JSON, Integer, String, Text, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import JSON, Integer, String, Text, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -48,7 +49,7 @@ from shared.conditional import (
     Versioned,
     etag,
 )
-from shared.db import UTCDateTime, utcnow
+from shared.db import LOCK_NOT_AVAILABLE, UTCDateTime, sqlstate, utcnow
 from shared.errors import BadRequest, FieldProblem, ProblemError
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -102,17 +103,32 @@ class Replay(Exception):
 
 
 class Idempotency:
-    """The key row of the current request, added to its transaction."""
+    """The key of the current request, claimed in its transaction (the row exists, with
+    no response yet)."""
 
-    def __init__(self, row: IdempotencyRecordMixin) -> None:
-        self.row = row
+    def __init__(
+        self, model: type[IdempotencyRecordMixin], *, actor: str, key: str
+    ) -> None:
+        self.model = model
+        self.actor = actor
+        self.key = key
 
-    def store(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.row.status = status
-        self.row.response_headers = {
-            k: v for k, v in headers.items() if k.lower() in STORED_HEADERS
-        }
-        self.row.response_body = body.decode()
+    async def store(
+        self, session: AsyncSession, status: int, headers: dict[str, str], body: bytes
+    ) -> None:
+        """Store the response under the key, in the request's transaction (one UPDATE)."""
+        model = self.model
+        await session.execute(
+            update(model)
+            .where(model.actor == self.actor, model.key == self.key)
+            .values(
+                status=status,
+                response_headers={
+                    k: v for k, v in headers.items() if k.lower() in STORED_HEADERS
+                },
+                response_body=body.decode(),
+            )
+        )
 
 
 def request_hash(method: str, path: str, body: bytes) -> str:
@@ -175,46 +191,34 @@ def idempotency_dependency(
             raise repeated
         hashed = request_hash(request.method, request.url.path, await request.body())
         actor = principal.subject
-        row = await _find(session, model, actor, idempotency_key)
-        if row is None:
-            wait = getattr(
-                request.app.state.settings,
-                "idempotency_wait_seconds",
-                DEFAULT_WAIT_SECONDS,
+        try:
+            claimed = await _claim(
+                session,
+                model,
+                actor=actor,
+                key=idempotency_key,
+                method=request.method,
+                path=request.url.path,
+                request_hash=hashed,
             )
-            new = model()
-            new.actor = actor
-            new.key = idempotency_key
-            new.method = request.method
-            new.path = request.url.path
-            new.request_hash = hashed
-            try:
-                async with session.begin_nested():
-                    postgres = session.get_bind().dialect.name == "postgresql"
-                    if postgres:
-                        # SET LOCAL lasts to the end of the transaction: reset below.
-                        await session.execute(
-                            text(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
-                        )
-                    session.add(new)
-                    await session.flush()
-                    if postgres:
-                        await session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
-                return Idempotency(new)
-            except IntegrityError:
-                # The first request with this key committed while this one waited.
-                row = await _find(session, model, actor, idempotency_key)
-            except DBAPIError as exc:
-                if _sqlstate(exc) != "55P03":  # lock_not_available
-                    raise
-                row = None
-            if row is None:
-                error = IdempotencyKeyInUse(
-                    "A request with this Idempotency-Key is still being processed; "
-                    "retry shortly."
-                )
-                error.headers["Retry-After"] = "1"
-                raise error
+        except DBAPIError as exc:
+            # PostgreSQL: the first request's transaction still holds the key after the
+            # engine's lock_timeout (idempotency_wait_seconds, shared.db.create_engine).
+            if sqlstate(exc) != LOCK_NOT_AVAILABLE:
+                raise
+            error = IdempotencyKeyInUse(
+                "A request with this Idempotency-Key is still being processed; "
+                "retry shortly."
+            )
+            error.headers["Retry-After"] = "1"
+            raise error from exc
+        if claimed:
+            return Idempotency(model, actor=actor, key=idempotency_key)
+        # The key was stored before (or by a first request that committed while this one
+        # waited for it): answer what it answered.
+        row = await _find(session, model, actor, idempotency_key)
+        if row is None:  # pragma: no cover - the conflicting row is committed
+            raise RuntimeError("an Idempotency-Key conflicted but is not stored")
         if row.request_hash != hashed:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was used with another request (method, path or "
@@ -225,6 +229,28 @@ def idempotency_dependency(
     return dependency
 
 
+async def _claim(
+    session: AsyncSession, model: type[IdempotencyRecordMixin], **values: str
+) -> bool:
+    """Insert the key's row unless it exists: one ``INSERT … ON CONFLICT DO NOTHING …
+    RETURNING``. While another transaction holds the same key, PostgreSQL waits for it
+    (bounded by the connection's ``lock_timeout``) and then inserts (the other rolled
+    back) or does nothing (it committed). Returns whether this request holds the key."""
+    table = model.__table__  # type: ignore[attr-defined]
+    insert = (
+        postgresql.insert
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert
+    )
+    stmt = (
+        insert(table)
+        .values(**values, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[table.c.actor, table.c.key])
+        .returning(table.c.key)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
 async def _find(
     session: AsyncSession, model: type[IdempotencyRecordMixin], actor: str, key: str
 ) -> IdempotencyRecordMixin | None:
@@ -233,17 +259,6 @@ async def _find(
         await session.execute(stmt.execution_options(populate_existing=True))
     ).scalar_one_or_none()
     return result
-
-
-def _sqlstate(exc: DBAPIError) -> str | None:
-    orig = exc.orig
-    for attr in ("sqlstate", "pgcode"):
-        code = getattr(orig, attr, None)
-        if isinstance(code, str):
-            return code
-    cause = getattr(orig, "__cause__", None)
-    code = getattr(cause, "sqlstate", None)
-    return code if isinstance(code, str) else None
 
 
 async def commit_response(
@@ -268,7 +283,7 @@ async def commit_response(
     if record is not None:
         headers["ETag"] = etag(record.version)
     if idempotency is not None:
-        idempotency.store(status_code, headers, content)
+        await idempotency.store(session, status_code, headers, content)
     await session.commit()
     return Response(
         content, status_code=status_code, media_type="application/json", headers=headers

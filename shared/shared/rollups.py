@@ -15,10 +15,17 @@ How a service uses it:
 - :func:`read` for the report, :func:`recount` and :func:`rebuild` for checks and bulk loads.
 
 On every insert, update or delete of a maintained row, the contribution of the old values is
-taken off and that of the new values added (mapper events); the differences of a flush are
-written by one upsert per table, in key order, inside the flush's transaction, so that a
-rollback takes them back with the rows. A row whose old values cannot be known (a column
-changed before it was loaded) makes the flush fail rather than let a counter drift.
+taken off and that of the new values added (mapper events). The differences are written by
+one upsert per table, in key order, inside the transaction, so that a rollback takes them
+back with the rows, and **as late as possible**: the differences of the transaction's
+flushes are summed and written just before it commits (``before_commit``, after the last
+flush). The counter rows are the most contended rows of a write (every create of a county
+adds to the county's, the province's and the country's counters), and a row lock is held
+from the upsert to the commit: written at the end, the lock lasts one round trip instead of
+the rest of the request. A flush inside a savepoint (``begin_nested``) writes its own
+differences at once, inside the savepoint, so that rolling the savepoint back takes them
+back too. A row whose old values cannot be known (a column changed before it was loaded)
+makes the flush fail rather than let a counter drift.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ __all__ = [
     "rebuild",
     "recount",
     "scopes",
+    "write_pending",
 ]
 
 #: The scope code of the whole country.
@@ -105,6 +113,7 @@ class _Maintained:
 _MAINTAINED: dict[type[Any], _Maintained] = {}
 _PENDING = "shared.rollups.pending"
 _COUNTED = "shared.rollups.counted"
+_GATHERED = "shared.rollups.gathered"
 
 
 def _counters(
@@ -206,13 +215,48 @@ def _reset_pending(session: Session, flush_context: Any, instances: Any) -> None
 
 
 @event.listens_for(Session, "after_flush")
-def _write_pending(session: Session, flush_context: Any) -> None:
-    # Written in the flush's own transaction (or savepoint): a rollback takes the counters
-    # back with the rows. One upsert per table, in key order, so that two transactions
-    # take the counters' row locks in the same order.
+def _gather_pending(session: Session, flush_context: Any) -> None:
+    # A flush in the session's own transaction adds its differences to the transaction's,
+    # written before commit; a flush inside a savepoint writes them now, inside it.
     pending: dict[Any, Counter[CounterKey]] | None = session.info.pop(_PENDING, None)
     if not pending:
         return
+    if session.in_nested_transaction():
+        _write(session, pending)
+        return
+    gathered: dict[Any, Counter[CounterKey]] = session.info.setdefault(_GATHERED, {})
+    for table, deltas in pending.items():
+        gathered.setdefault(table, Counter()).update(deltas)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_gathered(session: Session) -> None:
+    # The last flush first (commit would make it next), so that its differences are
+    # written too; then the counters, the transaction's last statement before COMMIT.
+    session.flush()
+    gathered: dict[Any, Counter[CounterKey]] | None = session.info.pop(_GATHERED, None)
+    if gathered:
+        _write(session, gathered)
+
+
+async def write_pending(session: AsyncSession) -> None:
+    """Flush ``session`` and write the counters' differences its transaction has gathered
+    so far (otherwise written at commit), so that a read in the same transaction sees its
+    own writes. :func:`read`, :func:`stored` and :func:`rebuild` call it."""
+    await session.run_sync(_write_gathered)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_gathered(session: Session, transaction: Any) -> None:
+    # The session's transaction ended (committed: written; rolled back: not to be
+    # written); savepoints ending inside it do not touch what it gathered.
+    if transaction.parent is None:
+        session.info.pop(_GATHERED, None)
+
+
+def _write(session: Session, pending: Mapping[Any, Counter[CounterKey]]) -> None:
+    # One upsert per table, in key order, so that two transactions take the counters'
+    # row locks in the same order.
     connection = session.connection()
     for table, deltas in pending.items():
         rows = [
@@ -255,7 +299,9 @@ async def read(
     scope_code: str,
     year: int,
 ) -> dict[tuple[str, str], int]:
-    """The counters of one scope and year as ``{(name, key): value}`` (one indexed read)."""
+    """The counters of one scope and year as ``{(name, key): value}`` (one indexed read;
+    the session's own unwritten differences are written first)."""
+    await write_pending(session)
     t = table.__table__  # type: ignore[attr-defined]
     rows = await session.execute(
         select(t.c.name, t.c.key, t.c.value).where(
@@ -289,7 +335,9 @@ async def recount(
 async def stored(
     session: AsyncSession, table: type[StatisticsRollupMixin]
 ) -> dict[CounterKey, int]:
-    """Every non-zero counter of ``table``."""
+    """Every non-zero counter of ``table`` (the session's own unwritten differences are
+    written first)."""
+    await write_pending(session)
     t = table.__table__  # type: ignore[attr-defined]
     rows = await session.execute(
         select(t.c.scope_code, t.c.year, t.c.name, t.c.key, t.c.value)
@@ -300,6 +348,9 @@ async def stored(
 async def rebuild(session: AsyncSession, table: type[StatisticsRollupMixin]) -> int:
     """Replace every counter of ``table`` with a :func:`recount` (after a bulk load that
     bypassed the ORM, or to repair); the caller commits. Returns the number of counters."""
+    # What the session gathered is in the rows the recount reads: written now, then
+    # replaced, it cannot be added a second time at commit.
+    await write_pending(session)
     counters = await recount(session, table)
     await session.execute(delete(table))
     rows = [

@@ -67,7 +67,9 @@ class DataServiceSettings(ServiceSettings):
             data (shared.personal_data); when unset, the key file
             ``<data_dir>/<service_name>-personal-data.key``, created on first use.
         idempotency_wait_seconds: how long a retry waits for the first request with the
-            same Idempotency-Key before answering 409 (PostgreSQL; default 5 s).
+            same Idempotency-Key before answering 409, and any write for a row lock
+            before answering 503 with ``Retry-After`` (PostgreSQL ``lock_timeout`` of
+            the service's connections; default 5 s).
         case_number_abbreviations: region code → the county's abbreviation in case
             numbers (JSON in the environment; default ``{"421222": "通"}``).
     """
@@ -182,7 +184,11 @@ def create_data_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_database(app.state, settings.effective_database_url):
+        async with open_database(
+            app.state,
+            settings.effective_database_url,
+            lock_timeout_s=settings.idempotency_wait_seconds,
+        ):
             yield
 
     app = FastAPI(

@@ -37,7 +37,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import aiohttp
 import httpx
@@ -313,35 +313,40 @@ class RetryPolicy:
 # --- kept statistics -----------------------------------------------------------------------
 
 
-class KeptStatistics:
-    """The last statistics each service answered per (service, county, year), with their
-    ``ETag``, at most ``size`` (least recently used first out). A later request sends the
-    tag in ``If-None-Match``: a service whose figures have not changed answers 304 with no
-    body and the kept figures are used, so an unchanged report is neither serialized by the
-    services nor parsed here. The service checks the caller's token on every request,
-    304 included: nothing kept is shown to a caller the service refuses."""
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Kept(Generic[K, V]):
+    """At most ``size`` values by key, the least recently used first out."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._entries: OrderedDict[
-            tuple[UpstreamName, str, int], tuple[str, UpstreamStatistics]
-        ] = OrderedDict()
+        self._entries: OrderedDict[K, V] = OrderedDict()
 
-    def get(
-        self, key: tuple[UpstreamName, str, int]
-    ) -> tuple[str, UpstreamStatistics] | None:
+    def get(self, key: K) -> V | None:
         kept = self._entries.get(key)
         if kept is not None:
             self._entries.move_to_end(key)
         return kept
 
-    def put(
-        self, key: tuple[UpstreamName, str, int], tag: str, stats: UpstreamStatistics
-    ) -> None:
-        self._entries[key] = (tag, stats)
+    def put(self, key: K, value: V) -> None:
+        self._entries[key] = value
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
+
+
+class KeptStatistics(
+    Kept[tuple[UpstreamName, str, int], tuple[str, UpstreamStatistics]]
+):
+    """The last statistics each service answered per (service, county, year), with their
+    ``ETag``, at most ``size`` (least recently used first out). A later request sends the
+    tag in ``If-None-Match``: a service whose figures have not changed answers 304 with no
+    body and the kept figures (the same object) are used, so an unchanged report is
+    neither serialized by the services nor parsed here. The service checks the caller's
+    token on every request, 304 included: nothing kept is shown to a caller the service
+    refuses."""
 
 
 # --- clients -------------------------------------------------------------------------------
@@ -643,7 +648,7 @@ class UpstreamClient:
                 upstream=self.name,
             )
         if self.kept is not None and tag:
-            self.kept.put(key, tag, stats)
+            self.kept.put(key, (tag, stats))
         return stats
 
     async def check_ready(self) -> None:

@@ -467,3 +467,74 @@ class TestReportQuery:
         response = await client.get(f"{URL}?{query}")
         assert response.status_code == 400, response.text
         assert response.headers["content-type"] == PROBLEM
+
+
+def conditional_statistics(service: str, values: dict[str, int]) -> Any:
+    """A service answering its statistics with an ETag (the value of its first figure),
+    and 304 when asked with the current one, as the real services do."""
+    healthy_payload = statistics_payload(service)
+    first = next(iter(healthy_payload["figures"]))
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        tag = f'W/"{values[first]}"'
+        if request.headers.get("if-none-match") == tag:
+            return httpx.Response(304, headers={"ETag": tag})
+        payload = statistics_payload(service)
+        payload["figures"][first]["value"] = values[first]
+        return httpx.Response(200, json=payload, headers={"ETag": tag})
+
+    return handler
+
+
+class TestKeptReport:
+    """An unchanged report is answered from the bytes kept with the statistics it was
+    built from (every source answered 304); it follows any change at once."""
+
+    async def test_the_report_follows_a_change_of_any_source(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        values = {
+            "reconsideration.applications_received": 62,
+            "mediation.cases_mediated": 4561,
+            "enforcement.supervision_recommendations_issued": 5,
+        }
+        for name, fake in upstreams.items():
+            fake.handler = conditional_statistics(name, values)
+        first = await client.get(URL, params=QUERY)
+        again = await client.get(URL, params=QUERY)
+        assert again.status_code == 200
+        assert again.content == first.content
+        # The second time every service was asked conditionally and answered 304.
+        for fake in upstreams.values():
+            assert len(fake.requests) == 2
+            assert fake.last.headers["if-none-match"]
+        for key in values:
+            values[key] += 1
+            body = await report(client)
+            assert body["figures"][key]["value"] == values[key], key
+            assert body["partial"] is False
+
+    async def test_a_partial_report_is_not_kept(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        values = {
+            "reconsideration.applications_received": 62,
+            "mediation.cases_mediated": 4561,
+            "enforcement.supervision_recommendations_issued": 5,
+        }
+        for name, fake in upstreams.items():
+            fake.handler = conditional_statistics(name, values)
+        complete = await client.get(URL, params=QUERY)
+        healthy = upstreams["enforcement"].handler
+        upstreams["enforcement"].handler = answer(503)
+        partial = await report(client)
+        assert partial["partial"] is True
+        assert (
+            "enforcement.supervision_recommendations_issued" not in partial["figures"]
+        )
+        upstreams["enforcement"].handler = healthy
+        # Every source answers 304 again: the complete report, not the partial one.
+        again = await client.get(URL, params=QUERY)
+        assert again.content == complete.content
+        assert again.json()["partial"] is False
+        assert again.json()["sources"] == ALL_OK
