@@ -25,10 +25,14 @@ record's ``case_number`` column is unique besides.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Integer, String
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db import cached_statement
 
 #: Default abbreviations of county names used in case numbers.
 DEFAULT_ABBREVIATIONS: dict[str, str] = {"421222": "通"}
@@ -53,22 +57,23 @@ async def next_number(
     """The next number (1, 2, …) of ``series`` in ``year``, taken in ``session``'s
     transaction; with ``count`` > 1, that many consecutive numbers are taken (a bulk load)
     and the first is answered."""
-    insert = (
-        postgresql.insert
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert
-    )
+    dialect = session.get_bind().dialect.name
     table = model.__table__  # type: ignore[attr-defined]
-    stmt = (
-        insert(table)
-        .values(series=series, year=year, last_number=count)
-        .on_conflict_do_update(
-            index_elements=[table.c.series, table.c.year],
-            set_={"last_number": table.c.last_number + count},
+
+    def build() -> Any:
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+            table
         )
-        .returning(table.c.last_number)
+        return insert.on_conflict_do_update(
+            index_elements=[table.c.series, table.c.year],
+            set_={"last_number": table.c.last_number + insert.excluded.last_number},
+        ).returning(table.c.last_number)
+
+    stmt = cached_statement(("case_numbers.next", dialect, table), build)
+    result = await session.execute(
+        stmt, {"series": series, "year": year, "last_number": count}
     )
-    last: int = (await session.execute(stmt)).scalar_one()
+    last: int = result.scalar_one()
     return last - count + 1
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Uuid, event
 from sqlalchemy.engine import Dialect, make_url
@@ -29,6 +29,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+S = TypeVar("S")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -110,6 +112,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 READ_ONLY_OPTION = "fazhi_read_only"
+
+_STATEMENTS: dict[Hashable, Any] = {}
+
+
+def cached_statement(key: Hashable, build: Callable[[], S]) -> S:
+    """The statement ``build()`` makes, built once per ``key`` (e.g. the dialect's name
+    and the table) and reused: its values come as bound parameters at execution. Building
+    a SQLAlchemy statement and computing its cache key cost more than running it on a
+    hot path (a create runs several); a statement object kept keeps both."""
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        stmt = _STATEMENTS[key] = build()
+    return cast(S, stmt)
 
 
 def read_only(engine: AsyncEngine) -> AsyncEngine:

@@ -36,7 +36,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import JSON, Integer, String, Text, select, update
+from sqlalchemy import JSON, Integer, String, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,7 +49,13 @@ from shared.conditional import (
     Versioned,
     etag,
 )
-from shared.db import LOCK_NOT_AVAILABLE, UTCDateTime, sqlstate, utcnow
+from shared.db import (
+    LOCK_NOT_AVAILABLE,
+    UTCDateTime,
+    cached_statement,
+    sqlstate,
+    utcnow,
+)
 from shared.errors import BadRequest, FieldProblem, ProblemError
 
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -117,17 +123,33 @@ class Idempotency:
         self, session: AsyncSession, status: int, headers: dict[str, str], body: bytes
     ) -> None:
         """Store the response under the key, in the request's transaction (one UPDATE)."""
-        model = self.model
+        table = self.model.__table__  # type: ignore[attr-defined]
+
+        def build() -> Any:
+            return (
+                update(table)
+                .where(
+                    table.c.actor == bindparam("b_actor"),
+                    table.c.key == bindparam("b_key"),
+                )
+                .values(
+                    status=bindparam("status"),
+                    response_headers=bindparam("response_headers"),
+                    response_body=bindparam("response_body"),
+                )
+            )
+
         await session.execute(
-            update(model)
-            .where(model.actor == self.actor, model.key == self.key)
-            .values(
-                status=status,
-                response_headers={
+            cached_statement(("idempotency.store", table), build),
+            {
+                "b_actor": self.actor,
+                "b_key": self.key,
+                "status": status,
+                "response_headers": {
                     k: v for k, v in headers.items() if k.lower() in STORED_HEADERS
                 },
-                response_body=body.decode(),
-            )
+                "response_body": body.decode(),
+            },
         )
 
 
@@ -237,18 +259,19 @@ async def _claim(
     (bounded by the connection's ``lock_timeout``) and then inserts (the other rolled
     back) or does nothing (it committed). Returns whether this request holds the key."""
     table = model.__table__  # type: ignore[attr-defined]
-    insert = (
-        postgresql.insert
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert
-    )
-    stmt = (
-        insert(table)
-        .values(**values, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[table.c.actor, table.c.key])
-        .returning(table.c.key)
-    )
-    return (await session.execute(stmt)).first() is not None
+    dialect = session.get_bind().dialect.name
+
+    def build() -> Any:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=[table.c.actor, table.c.key])
+            .returning(table.c.key)
+        )
+
+    stmt = cached_statement(("idempotency.claim", dialect, table), build)
+    result = await session.execute(stmt, {**values, "created_at": utcnow()})
+    return result.first() is not None
 
 
 async def _find(

@@ -41,6 +41,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
+from shared.db import cached_statement
+
 __all__ = [
     "COUNTRY",
     "Entry",
@@ -274,22 +276,17 @@ def _upsert(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> N
     connection.execute(_upsert_statement(connection.dialect.name, table), rows)
 
 
-_STATEMENTS: dict[tuple[str, Any], Any] = {}
-
-
 def _upsert_statement(dialect: str, table: Any) -> Any:
-    key = (dialect, table)
-    stmt = _STATEMENTS.get(key)
-    if stmt is None:
+    def build() -> Any:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         t = table.__table__
         base = insert(t)
-        stmt = base.on_conflict_do_update(
+        return base.on_conflict_do_update(
             index_elements=[t.c.scope_code, t.c.year, t.c.name, t.c.key],
             set_={"value": t.c.value + base.excluded.value},
         )
-        _STATEMENTS[key] = stmt
-    return stmt
+
+    return cached_statement(("rollups.upsert", dialect, table), build)
 
 
 async def read(

@@ -179,7 +179,7 @@ async def get_committee(
     session: AsyncSession, committee_id: uuid.UUID, *, org: OrgScope | None
 ) -> MediationCommittee:
     """Raises CommitteeNotFound, also for a committee outside the caller's ``org``."""
-    committee = await find_committee(session, committee_id, org=org)
+    committee = await find_committee(session, committee_id, org=org, members=True)
     if committee is None:
         raise CommitteeNotFound(f"No mediation committee {committee_id}")
     return committee
@@ -209,14 +209,18 @@ async def list_committees(
 
 
 async def find_committee(
-    session: AsyncSession, committee_id: uuid.UUID, *, org: OrgScope | None
+    session: AsyncSession,
+    committee_id: uuid.UUID,
+    *,
+    org: OrgScope | None,
+    members: bool = False,
 ) -> MediationCommittee | None:
-    """The committee within the caller's ``org`` (:func:`committees_in_org`), else None."""
-    stmt = committees_in_org(
-        select(MediationCommittee)
-        .options(selectinload(MediationCommittee.members))
-        .where(MediationCommittee.id == committee_id),
-        org,
-    )
+    """The committee within the caller's ``org`` (:func:`committees_in_org`), else None;
+    with its ``members`` loaded when asked (one more query: a committee's read shows
+    them, a dispute registered with it does not need them)."""
+    stmt = select(MediationCommittee).where(MediationCommittee.id == committee_id)
+    if members:
+        stmt = stmt.options(selectinload(MediationCommittee.members))
+    stmt = committees_in_org(stmt, org)
     committee: MediationCommittee | None = await session.scalar(stmt)
     return committee
