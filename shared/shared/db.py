@@ -362,36 +362,25 @@ def install_db_problem_handlers(app: Any) -> None:
         )
 
     async def unavailable(request: Any, exc: Exception) -> Any:
-        # The database is busy beyond the busy timeout (SQLite "database is locked") or
-        # its connection is gone: nothing was written; the client may retry. Any other
-        # OperationalError (a missing table, say) is a fault: the 500 path logs it.
-        if not is_transient(exc):
+        # The database is busy beyond the busy timeout (SQLite "database is locked"), a
+        # row lock was not granted within the engine's lock_timeout (PostgreSQL 55P03,
+        # see create_engine) or the connection is gone: nothing was written; the client
+        # may retry. Any other database error (a missing table, say) is a fault: the 500
+        # path logs it.
+        busy = isinstance(exc, OperationalError) and is_transient(exc)
+        if not busy and sqlstate(exc) != LOCK_NOT_AVAILABLE:
             raise exc
         return problem_response(
             request,
             status=503,
             type_slug="database-unavailable",
             title="Database unavailable",
-            detail="The database is busy or unreachable; nothing was changed. Retry shortly.",
-            headers={"Retry-After": "1"},
-        )
-
-    async def lock_wait(request: Any, exc: Exception) -> Any:
-        # A row lock was not granted within the engine's lock_timeout (PostgreSQL
-        # 55P03, see create_engine): the transaction is rolled back, nothing was written.
-        if not isinstance(exc, DBAPIError) or sqlstate(exc) != LOCK_NOT_AVAILABLE:
-            raise exc
-        return problem_response(
-            request,
-            status=503,
-            type_slug="database-unavailable",
-            title="Database unavailable",
-            detail="The records this request changes are busy with other requests; "
+            detail="The database, or the records this request changes, are busy; "
             "nothing was changed. Retry shortly.",
             headers={"Retry-After": "1"},
         )
 
     app.add_exception_handler(StaleDataError, stale)
     app.add_exception_handler(IntegrityError, integrity)
-    app.add_exception_handler(OperationalError, unavailable)
-    app.add_exception_handler(DBAPIError, lock_wait)
+    # OperationalError included (a DBAPIError).
+    app.add_exception_handler(DBAPIError, unavailable)

@@ -135,8 +135,9 @@ Commands (`POST …/{{id}}/events`) require `If-Match` with the current ETag: 42
 
 **Retries.** Creates and commands accept `Idempotency-Key` (a random UUID, per caller): a
 retry answers the first response with `Idempotent-Replayed: true`; the same key with another
-request answers 422; while the first is still running a retry waits, then answers 409 with
-`Retry-After`. A busy database answers 503 with `Retry-After`; nothing was written.
+request answers 422; while the first is still running a retry waits (a few seconds), then
+answers 409 with `Retry-After`. A busy database, or records other writes hold for longer
+than that, answers 503 with `Retry-After`; nothing was written.
 
 **Errors** are `application/problem+json` (RFC 9457) with a stable `type`
 (`urn:fazhi:problem:<slug>`), the `request_id`, and `errors[]` naming each bad field."""

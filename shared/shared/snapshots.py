@@ -4,8 +4,9 @@ For the services whose figures are too rich for counters (reconsideration's cloc
 rates, enforcement's reviews), the figures of a (scope, year) are computed from the records
 as before and kept in memory beside the *change stamp* they were computed at. Every write
 transaction that inserts, updates or deletes a tracked row sets a new random stamp in the
-one-row table ``change_stamps`` (in the same transaction, so a rollback keeps the old one,
-and a stamp is never reused); a request reads the stamp (one primary-key read) and gets the
+one-row table ``change_stamps`` (in the same transaction, as its last statement before
+COMMIT, so that the row every write shares stays locked one round trip; a rollback keeps
+the old stamp, and a stamp is never reused); a request reads the stamp (one primary-key read) and gets the
 kept figures when it is unchanged, or recomputes them. Every worker process keeps its own
 snapshots and all check the same stamp, so no worker serves figures older than the last
 committed write.
@@ -23,12 +24,13 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request, Response
-from sqlalchemy import BigInteger, Connection, Integer, event, select, update
+from sqlalchemy import BigInteger, Connection, Integer, bindparam, event, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
 from shared.conditional import none_match, not_modified, statistics_etag
+from shared.db import cached_statement
 
 __all__ = [
     "ChangeStampMixin",
@@ -36,11 +38,13 @@ __all__ = [
     "cache_of",
     "conditional_snapshot",
     "track_changes",
+    "write_stamp",
 ]
 
 T = TypeVar("T")
 
 _CHANGED = "shared.snapshots.changed"
+_STAMP_DUE = "shared.snapshots.stamp_due"
 #: The id of the one row of ``change_stamps``.
 ROW_ID = 1
 
@@ -86,13 +90,51 @@ def _reset(session: Session, flush_context: Any, instances: Any) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _stamp(session: Session, flush_context: Any) -> None:
+def _note_change(session: Session, flush_context: Any) -> None:
+    # The stamp is written once, just before the transaction commits: its one row is
+    # shared by every write of the service, and a row lock lasts from the UPDATE to the
+    # COMMIT. (A change made in a savepoint that is rolled back still gives a new stamp:
+    # harmless, the kept figures are only computed again.)
     table = session.info.pop(_CHANGED, None)
+    if table is not None:
+        session.info[_STAMP_DUE] = table
+
+
+@event.listens_for(Session, "before_commit")
+def _stamp(session: Session) -> None:
+    session.flush()  # the last flush first: it may change tracked rows too
+    table = session.info.pop(_STAMP_DUE, None)
     if table is None:
         return
-    session.connection().execute(
-        update(table).where(table.id == ROW_ID).values(stamp=new_stamp())
+    statement = cached_statement(
+        ("snapshots.stamp", table),
+        lambda: (
+            update(table).where(table.id == ROW_ID).values(stamp=bindparam("stamp"))
+        ),
     )
+    session.connection().execute(statement, {"stamp": new_stamp()})
+
+
+async def write_stamp(session: AsyncSession) -> None:
+    """Flush ``session`` and write the new stamp its transaction owes (otherwise written
+    at commit), so that a read of the stamp in the same transaction sees its own writes.
+    :meth:`SnapshotCache.stamp` calls it when the session has written or holds changes."""
+    await session.run_sync(_stamp)
+
+
+def _owes_stamp(session: AsyncSession) -> bool:
+    return bool(
+        session.info.get(_STAMP_DUE) is not None
+        or session.new
+        or session.dirty
+        or session.deleted
+    )
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_STAMP_DUE, None)
 
 
 class SnapshotCache(Generic[T]):
@@ -105,7 +147,10 @@ class SnapshotCache(Generic[T]):
         self._entries: OrderedDict[Hashable, tuple[int | None, T]] = OrderedDict()
 
     async def stamp(self, session: AsyncSession) -> int | None:
-        """The current change stamp (None when the row is missing: nothing is kept)."""
+        """The current change stamp (None when the row is missing: nothing is kept); in a
+        transaction that changed records, the new stamp it owes is written first."""
+        if _owes_stamp(session):
+            await write_stamp(session)
         t = self.stamp_table
         stamp: int | None = await session.scalar(select(t.stamp).where(t.id == ROW_ID))
         return stamp

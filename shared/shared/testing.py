@@ -36,7 +36,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from shared.db import create_engine, install_database
@@ -588,6 +589,27 @@ class AuthContract:
         assert response.status_code == status, response.text
 
 
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """The SQL every engine runs while in the block, in order, with ``"COMMIT"`` where a
+    transaction commits."""
+    statements: list[str] = []
+
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    def committed(conn: Any) -> None:
+        statements.append("COMMIT")
+
+    event.listen(Engine, "before_cursor_execute", executed)
+    event.listen(Engine, "commit", committed)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", executed)
+        event.remove(Engine, "commit", committed)
+
+
 class WriteContract:
     """Tests of safe writes every data service inherits (api-conventions.md rules 9 and
     10; shared.conditional, shared.idempotency, shared.case_numbers): subclass it as
@@ -615,6 +637,27 @@ class WriteContract:
     def commands(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """Two different commands that are each allowed on a new record."""
         raise NotImplementedError
+
+    #: The row every write of the service shares, written as the transaction's last
+    #: statement so that its lock lasts one round trip: ``change_stamps``
+    #: (shared.snapshots) or ``statistics_rollups`` (shared.rollups).
+    shared_table: str = "change_stamps"
+
+    async def test_the_shared_rows_are_written_last_and_once(
+        self, isolated_client: httpx.AsyncClient
+    ) -> None:
+        body = await self.new_body(isolated_client)
+        with recorded_statements() as statements:
+            created = await self._create(isolated_client, body, str(uuid.uuid4()))
+        assert created.status_code == 201, created.text
+        commit = statements.index("COMMIT")
+        writes = [
+            i
+            for i, sql in enumerate(statements[:commit])
+            if re.match(rf"\s*(INSERT INTO|UPDATE) {self.shared_table}\b", sql)
+        ]
+        assert len(writes) == 1, statements[:commit]
+        assert writes[0] == commit - 1, statements[: commit + 1]
 
     async def _count(self, client: httpx.AsyncClient) -> list[dict[str, Any]]:
         response = await client.get(self.collection, params={"page_size": 200})
@@ -881,6 +924,40 @@ class WriteContract:
                 assert retry.headers["retry-after"] == "1"
                 await first.rollback()  # the first failed: the key is free again
                 again = await self._create(client, body, "in-flight")
+                assert again.status_code == 201, again.text
+            await engine.dispose()
+
+    async def test_a_create_waiting_too_long_for_a_row_lock_is_503(
+        self, service_under_test: ServiceUnderTest
+    ) -> None:
+        """Every write waits at most ``idempotency_wait_seconds`` for a row lock (the
+        connections' lock_timeout, shared.db.create_engine), then answers 503 with
+        Retry-After, having written nothing."""
+        if postgres_admin_url() is None:
+            pytest.skip("SQLite serialises write transactions (busy timeout)")
+        with throwaway_database(service_under_test.name) as url:
+            migrate(service_under_test.alembic_ini, url)
+            app = service_under_test.app(url, idempotency_wait_seconds=0.3)
+            engine = create_engine(url)
+            async with (
+                app.router.lifespan_context(app),
+                service_under_test.client(app) as client,
+                engine.connect() as other,
+            ):
+                body = await self.new_body(client)
+                first = await self._create(client, body)
+                assert first.status_code == 201, first.text
+                # Another transaction holds the county's case-number counter.
+                await other.begin()
+                await other.exec_driver_sql(
+                    "SELECT * FROM case_number_counters FOR UPDATE"
+                )
+                waited = await self._create(client, body)
+                assert waited.status_code == 503, waited.text
+                assert waited.headers["retry-after"] == "1"
+                assert len(await self._count(client)) == 1
+                await other.rollback()
+                again = await self._create(client, body)
                 assert again.status_code == 201, again.text
             await engine.dispose()
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shared.service import DataServiceSettings, create_data_service_app
 from shared.settings import Environment
@@ -93,12 +93,25 @@ async def busy() -> None:
     )
 
 
+class _LockNotAvailable(Exception):
+    """What asyncpg raises when ``lock_timeout`` cuts a lock wait off."""
+
+    sqlstate = "55P03"
+
+
+@faults.get("/lock-wait")
+async def lock_wait() -> None:
+    raise DBAPIError("UPDATE t", {}, _LockNotAvailable("canceling statement"))
+
+
 @faults.get("/broken")
 async def broken() -> None:
     raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: t"))
 
 
-async def test_a_busy_database_is_503_and_a_missing_table_500(tmp_path: Path) -> None:
+async def test_a_busy_database_or_row_is_503_and_a_missing_table_500(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "migrations" / "versions").mkdir(parents=True)
     ini = tmp_path / "alembic.ini"
     ini.write_text("[alembic]\nscript_location = %(here)s/migrations\n")
@@ -119,6 +132,10 @@ async def test_a_busy_database_is_503_and_a_missing_table_500(tmp_path: Path) ->
         assert busy.status_code == 503
         assert busy.headers["retry-after"] == "1"
         assert busy.json()["type"] == "urn:fazhi:problem:database-unavailable"
+        waited = await client.get("/api/v1/lock-wait")
+        assert waited.status_code == 503
+        assert waited.headers["retry-after"] == "1"
+        assert waited.json()["type"] == "urn:fazhi:problem:database-unavailable"
         broken = await client.get("/api/v1/broken")
         assert broken.status_code == 500
         assert broken.json()["type"] == "urn:fazhi:problem:internal-error"

@@ -14,6 +14,7 @@ from tests.disputes.test_router import dispute_body
 class TestDisputeWrites(WriteContract):
     collection = "/api/v1/disputes"
     case_number_pattern = "通人调〔2023〕{n}号"
+    shared_table = "statistics_rollups"
 
     async def new_body(self, client: httpx.AsyncClient) -> dict[str, Any]:
         committee = await client.post(

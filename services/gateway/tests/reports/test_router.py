@@ -486,6 +486,19 @@ def conditional_statistics(service: str, values: dict[str, int]) -> Any:
     return handler
 
 
+def conditional_sources(upstreams: dict[str, FakeService]) -> dict[str, int]:
+    """Every fake service answers conditionally (:func:`conditional_statistics`); change
+    a value of the answer to change that service's figures."""
+    values = {
+        "reconsideration.applications_received": 62,
+        "mediation.cases_mediated": 4561,
+        "enforcement.supervision_recommendations_issued": 5,
+    }
+    for name, fake in upstreams.items():
+        fake.handler = conditional_statistics(name, values)
+    return values
+
+
 class TestKeptReport:
     """An unchanged report is answered from the bytes kept with the statistics it was
     built from (every source answered 304); it follows any change at once."""
@@ -493,13 +506,7 @@ class TestKeptReport:
     async def test_the_report_follows_a_change_of_any_source(
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
     ) -> None:
-        values = {
-            "reconsideration.applications_received": 62,
-            "mediation.cases_mediated": 4561,
-            "enforcement.supervision_recommendations_issued": 5,
-        }
-        for name, fake in upstreams.items():
-            fake.handler = conditional_statistics(name, values)
+        values = conditional_sources(upstreams)
         first = await client.get(URL, params=QUERY)
         again = await client.get(URL, params=QUERY)
         assert again.status_code == 200
@@ -517,13 +524,7 @@ class TestKeptReport:
     async def test_a_partial_report_is_not_kept(
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
     ) -> None:
-        values = {
-            "reconsideration.applications_received": 62,
-            "mediation.cases_mediated": 4561,
-            "enforcement.supervision_recommendations_issued": 5,
-        }
-        for name, fake in upstreams.items():
-            fake.handler = conditional_statistics(name, values)
+        conditional_sources(upstreams)
         complete = await client.get(URL, params=QUERY)
         healthy = upstreams["enforcement"].handler
         upstreams["enforcement"].handler = answer(503)

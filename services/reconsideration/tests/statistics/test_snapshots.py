@@ -15,6 +15,7 @@ from reconsideration.applications.service import apply_command
 from reconsideration.audit.models import AuditEvent
 from reconsideration.statistics import service
 from reconsideration.statistics.models import ChangeStamp
+from shared.snapshots import write_stamp
 from tests.factories import ACTOR, _commands, accepted_steps, make_application
 
 PARAMS = {"region_code": "421222", "year": 2023}
@@ -43,6 +44,9 @@ async def received(client: httpx.AsyncClient) -> int:
 
 
 async def stamp(session: AsyncSession) -> int:
+    await write_stamp(
+        session
+    )  # what the session's transaction owes, else written at commit
     value = await session.scalar(select(ChangeStamp.stamp).where(ChangeStamp.id == 1))
     assert value is not None
     return value
