@@ -41,6 +41,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
+from shared.at_commit import WrittenAtCommit
 from shared.db import cached_statement
 
 __all__ = [
@@ -115,7 +116,6 @@ class _Maintained:
 _MAINTAINED: dict[type[Any], _Maintained] = {}
 _PENDING = "shared.rollups.pending"
 _COUNTED = "shared.rollups.counted"
-_GATHERED = "shared.rollups.gathered"
 
 
 def _counters(
@@ -216,44 +216,40 @@ def _reset_pending(session: Session, flush_context: Any, instances: Any) -> None
     session.info.pop(_PENDING, None)
 
 
+def _merge(
+    owed: dict[Any, Counter[CounterKey]], more: dict[Any, Counter[CounterKey]]
+) -> dict[Any, Counter[CounterKey]]:
+    out = {table: Counter(deltas) for table, deltas in owed.items()}
+    for table, deltas in more.items():
+        out.setdefault(table, Counter()).update(deltas)
+    return out
+
+
+#: The counters' differences a transaction owes, written just before it commits.
+_AT_COMMIT: WrittenAtCommit[dict[Any, Counter[CounterKey]]] = WrittenAtCommit(
+    "shared.rollups", merge=_merge, write=lambda session, owed: _write(session, owed)
+)
+
+
 @event.listens_for(Session, "after_flush")
 def _gather_pending(session: Session, flush_context: Any) -> None:
-    # A flush in the session's own transaction adds its differences to the transaction's,
-    # written before commit; a flush inside a savepoint writes them now, inside it.
+    # A flush in the session's own transaction adds its differences to what the
+    # transaction owes, written before commit; a flush inside a savepoint writes them
+    # now, inside it (rolled back with it).
     pending: dict[Any, Counter[CounterKey]] | None = session.info.pop(_PENDING, None)
     if not pending:
         return
     if session.in_nested_transaction():
         _write(session, pending)
         return
-    gathered: dict[Any, Counter[CounterKey]] = session.info.setdefault(_GATHERED, {})
-    for table, deltas in pending.items():
-        gathered.setdefault(table, Counter()).update(deltas)
-
-
-@event.listens_for(Session, "before_commit")
-def _write_gathered(session: Session) -> None:
-    # The last flush first (commit would make it next), so that its differences are
-    # written too; then the counters, the transaction's last statement before COMMIT.
-    session.flush()
-    gathered: dict[Any, Counter[CounterKey]] | None = session.info.pop(_GATHERED, None)
-    if gathered:
-        _write(session, gathered)
+    _AT_COMMIT.owe(session, pending)
 
 
 async def write_pending(session: AsyncSession) -> None:
-    """Flush ``session`` and write the counters' differences its transaction has gathered
-    so far (otherwise written at commit), so that a read in the same transaction sees its
-    own writes. :func:`read`, :func:`stored` and :func:`rebuild` call it."""
-    await session.run_sync(_write_gathered)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_gathered(session: Session, transaction: Any) -> None:
-    # The session's transaction ended (committed: written; rolled back: not to be
-    # written); savepoints ending inside it do not touch what it gathered.
-    if transaction.parent is None:
-        session.info.pop(_GATHERED, None)
+    """Flush ``session`` and write the counters' differences its transaction owes so far
+    (otherwise written at commit), so that a read in the same transaction sees its own
+    writes. :func:`read`, :func:`stored` and :func:`rebuild` call it."""
+    await _AT_COMMIT.settle(session)
 
 
 def _write(session: Session, pending: Mapping[Any, Counter[CounterKey]]) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
 
+from shared.at_commit import WrittenAtCommit
 from shared.conditional import none_match, not_modified, statistics_etag
 from shared.db import cached_statement
 
@@ -44,7 +45,6 @@ __all__ = [
 T = TypeVar("T")
 
 _CHANGED = "shared.snapshots.changed"
-_STAMP_DUE = "shared.snapshots.stamp_due"
 #: The id of the one row of ``change_stamps``.
 ROW_ID = 1
 
@@ -89,23 +89,7 @@ def _reset(session: Session, flush_context: Any, instances: Any) -> None:
     session.info.pop(_CHANGED, None)
 
 
-@event.listens_for(Session, "after_flush")
-def _note_change(session: Session, flush_context: Any) -> None:
-    # The stamp is written once, just before the transaction commits: its one row is
-    # shared by every write of the service, and a row lock lasts from the UPDATE to the
-    # COMMIT. (A change made in a savepoint that is rolled back still gives a new stamp:
-    # harmless, the kept figures are only computed again.)
-    table = session.info.pop(_CHANGED, None)
-    if table is not None:
-        session.info[_STAMP_DUE] = table
-
-
-@event.listens_for(Session, "before_commit")
-def _stamp(session: Session) -> None:
-    session.flush()  # the last flush first: it may change tracked rows too
-    table = session.info.pop(_STAMP_DUE, None)
-    if table is None:
-        return
+def _write_stamp(session: Session, table: type[ChangeStampMixin]) -> None:
     statement = cached_statement(
         ("snapshots.stamp", table),
         lambda: (
@@ -115,26 +99,41 @@ def _stamp(session: Session) -> None:
     session.connection().execute(statement, {"stamp": new_stamp()})
 
 
+#: The new stamp a transaction owes, written once, just before it commits: the stamp's
+#: one row is shared by every write of the service, and a row lock lasts from the UPDATE
+#: to the COMMIT.
+_AT_COMMIT: WrittenAtCommit[type[ChangeStampMixin]] = WrittenAtCommit(
+    "shared.snapshots", merge=lambda owed, more: owed, write=_write_stamp
+)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_change(session: Session, flush_context: Any) -> None:
+    # A flush in the session's own transaction makes it owe a new stamp, written before
+    # commit; a flush inside a savepoint writes one now, inside it (rolled back with it).
+    table = session.info.pop(_CHANGED, None)
+    if table is None:
+        return
+    if session.in_nested_transaction():
+        _write_stamp(session, table)
+    else:
+        _AT_COMMIT.owe(session, table)
+
+
 async def write_stamp(session: AsyncSession) -> None:
     """Flush ``session`` and write the new stamp its transaction owes (otherwise written
     at commit), so that a read of the stamp in the same transaction sees its own writes.
     :meth:`SnapshotCache.stamp` calls it when the session has written or holds changes."""
-    await session.run_sync(_stamp)
+    await _AT_COMMIT.settle(session)
 
 
 def _owes_stamp(session: AsyncSession) -> bool:
     return bool(
-        session.info.get(_STAMP_DUE) is not None
+        _AT_COMMIT.owes(session.sync_session)
         or session.new
         or session.dirty
         or session.deleted
     )
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:
-        session.info.pop(_STAMP_DUE, None)
 
 
 class SnapshotCache(Generic[T]):

@@ -201,6 +201,23 @@ async def test_a_rolled_back_write_leaves_the_counters_unchanged(
     assert await rollups.stored(session, StatisticsRollup) == before
 
 
+async def test_counters_a_rolled_back_savepoint_wrote_early_are_written_at_commit(
+    session: AsyncSession,
+) -> None:
+    """A read inside a savepoint writes what the transaction owes (to see its own
+    writes); rolling the savepoint back undoes that write, and the transaction owes it
+    again (found by the break test of session 5)."""
+    committee = await make_committee(session)
+    await make_dispute(session, committee, registered_on=dt.date(2023, 3, 1))
+    savepoint = await session.begin_nested()
+    inside = await rollups.stored(session, StatisticsRollup)
+    assert inside[("421222", 2023, "mediation.cases_mediated", "")] == 1
+    await savepoint.rollback()
+    await session.commit()
+    assert await rollups.stored(session, StatisticsRollup) == inside
+    assert inside == await rollups.recount(session, StatisticsRollup)
+
+
 async def test_rebuild_repairs_counters_a_bulk_load_left_behind(
     session: AsyncSession,
 ) -> None:

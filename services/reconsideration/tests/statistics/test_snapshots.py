@@ -112,6 +112,22 @@ async def test_a_rolled_back_write_keeps_the_stamp(session: AsyncSession) -> Non
     assert await stamp(session) == before
 
 
+async def test_a_stamp_a_rolled_back_savepoint_wrote_early_is_written_at_commit(
+    session: AsyncSession,
+) -> None:
+    """Reading the stamp inside a savepoint writes the one the transaction owes; rolling
+    the savepoint back undoes it, and the commit writes it again (found by the break test
+    of session 5)."""
+    before = await stamp(session)
+    await make_application(session)
+    savepoint = await session.begin_nested()
+    assert await stamp(session) != before
+    await savepoint.rollback()
+    assert await stamp(session) != before  # owed again, and written for this read
+    await session.commit()
+    assert await stamp(session) != before
+
+
 async def test_unchanged_figures_answer_304_to_their_etag(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
