@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
 from gateway.proxy import service
@@ -27,9 +27,7 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 router = APIRouter(tags=["routing"])
 
 
-async def _forward(
-    client: UpstreamClient, request: Request, path: str
-) -> StreamingResponse:
+async def _forward(client: UpstreamClient, request: Request, path: str) -> Response:
     mount = f"{API_PREFIX}/{client.name}/"
     settings = request.app.state.settings
     upstream = await service.open_upstream(
@@ -39,33 +37,36 @@ async def _forward(
         retry_after_s=settings.retry_after_s,
         deadline_s=settings.route_deadline_s,
     )
-    return service.relay(
-        upstream, service=client.name, base_url=settings.upstream_url(client.name)
+    return await service.relay(
+        upstream,
+        service=client.name,
+        base_url=settings.upstream_url(client.name),
+        retry_after_s=settings.retry_after_s,
     )
 
 
 async def route_reconsideration(
     request: Request, path: str, client: ReconsiderationUpstream
-) -> StreamingResponse:
+) -> Response:
     """Streamed to the reconsideration service (行政复议 + 行政应诉) at `/api/v1/{path}`."""
     return await _forward(client, request, path)
 
 
 async def route_mediation(
     request: Request, path: str, client: MediationUpstream
-) -> StreamingResponse:
+) -> Response:
     """Streamed to the mediation service (人民调解) at `/api/v1/{path}`."""
     return await _forward(client, request, path)
 
 
 async def route_enforcement(
     request: Request, path: str, client: EnforcementUpstream
-) -> StreamingResponse:
+) -> Response:
     """Streamed to the enforcement supervision service (行政执法监督) at `/api/v1/{path}`."""
     return await _forward(client, request, path)
 
 
-_ROUTES: dict[UpstreamName, Callable[..., Awaitable[StreamingResponse]]] = {
+_ROUTES: dict[UpstreamName, Callable[..., Awaitable[Response]]] = {
     UpstreamName.reconsideration: route_reconsideration,
     UpstreamName.mediation: route_mediation,
     UpstreamName.enforcement: route_enforcement,

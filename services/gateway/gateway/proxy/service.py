@@ -4,8 +4,9 @@ What changes on the way: hop-by-hop headers (RFC 9110 §7.6.1, plus the ones a `
 header names) are dropped in both directions; the request carries the gateway's request id as
 ``X-Request-ID``; an upstream ``Location`` under ``/api/v1/`` is rewritten to the gateway's
 ``/api/v1/<service>/``; ``X-Forwarded-For`` is the address the gateway saw (the caller's own
-is dropped). The caller's ``Authorization`` header is forwarded as is. Bodies are
-streamed both ways, never buffered.
+is dropped). The caller's ``Authorization`` header is forwarded as is. Request bodies are
+streamed; an answer is streamed too, unless it is short (a Content-Length of at most
+64 KiB), when it is read whole and sent in one piece.
 
 Resilience (``gateway.upstream``): the wait for the service's answer is bounded by the
 request's deadline; a GET or HEAD without a body is retried once (setting ``retries``) when
@@ -22,7 +23,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 from fastapi import Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from gateway.proxy.exceptions import PathNotRoutable, UpstreamDown
@@ -180,9 +181,32 @@ class RelayedResponse(StreamingResponse):
             await self.upstream.aclose()
 
 
-def relay(upstream: httpx.Response, *, service: str, base_url: str) -> RelayedResponse:
-    """Stream the upstream's answer to the caller: same status, headers (but hop-by-hop ones)
-    and raw body bytes (still compressed if the upstream compressed them)."""
+#: Answers with a Content-Length up to this many bytes are read whole and sent in one
+#: piece; longer ones, and those without a length, are streamed.
+WHOLE_ANSWER_BYTES = 64 * 1024
+
+
+class WholeResponse(Response):
+    """An upstream answer read whole: its raw header list kept as it came."""
+
+    def __init__(
+        self, status_code: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
+        super().__init__(body, status_code=status_code)
+        self.raw_headers = headers
+
+
+async def relay(
+    upstream: httpx.Response, *, service: str, base_url: str, retry_after_s: int
+) -> RelayedResponse | WholeResponse:
+    """The upstream's answer for the caller: same status, headers (but hop-by-hop ones)
+    and raw body bytes (still compressed if the upstream compressed them). A short answer
+    (Content-Length up to :data:`WHOLE_ANSWER_BYTES`) is read whole and sent in one
+    piece, which costs the gateway less than a stream (Starlette streams with a task
+    group per answer); any other is streamed.
+
+    Raises UpstreamDown (503 with ``retry_after_s``) when the service breaks the
+    connection while a short answer is read (nothing was sent to the caller yet)."""
     headers = []
     for name, value in _filtered(list(upstream.headers.raw), _NOT_RETURNED):
         if name.lower() == b"location":
@@ -190,4 +214,17 @@ def relay(upstream: httpx.Response, *, service: str, base_url: str) -> RelayedRe
                 value.decode("latin-1"), service=service, base_url=base_url
             ).encode("latin-1")
         headers.append((name.lower(), value))
+    length = upstream.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= WHOLE_ANSWER_BYTES:
+        try:
+            body = b"".join([chunk async for chunk in upstream.aiter_raw()])
+        except httpx.HTTPError as exc:
+            raise UpstreamDown(
+                f"The {service} service broke the connection; retry later.",
+                upstream=service,
+                retry_after_s=retry_after_s,
+            ) from exc
+        finally:
+            await upstream.aclose()
+        return WholeResponse(upstream.status_code, headers, body)
     return RelayedResponse(upstream, headers)

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from tests.factories import FakeService, refuse_connection
+from tests.factories import FakeService, answer, refuse_connection
 
 PROBLEM = "application/problem+json"
 
@@ -127,6 +128,43 @@ class TestRouting:
         assert response.headers["content-length"] == str(len(raw))
         assert response.headers.get_list("link") == ["</a>; rel=a", "</b>; rel=b"]
         assert response.headers["cache-control"] == "no-store"
+
+    @pytest.mark.parametrize("size", [10, 64 * 1024, 64 * 1024 + 1, 300_000])
+    async def test_short_answers_are_sent_whole_and_long_ones_streamed_alike(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService], size: int
+    ) -> None:
+        """Up to 64 KiB (Content-Length) an answer is read whole, beyond it streamed:
+        either way the caller gets the same status, headers and bytes."""
+        body = bytes(i % 251 for i in range(size))
+        upstreams["mediation"].handler = answer(
+            200, content=body, headers={"Content-Type": "application/octet-stream"}
+        )
+        response = await client.get("/api/v1/mediation/exports/e-1")
+        assert response.status_code == 200
+        assert response.content == body
+        assert response.headers["content-length"] == str(size)
+        assert response.headers["content-type"] == "application/octet-stream"
+
+    async def test_a_short_answer_broken_off_is_503_with_retry_after(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        class BrokenOff(httpx.AsyncByteStream):
+            async def __aiter__(self) -> AsyncIterator[bytes]:
+                yield b'{"items": ['
+                raise httpx.ReadError("peer closed connection")
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(
+                200, headers={"Content-Length": "100"}, stream=BrokenOff()
+            )
+
+        upstreams["mediation"].handler = handler
+        response = await client.get("/api/v1/mediation/disputes")
+        assert response.status_code == 503
+        assert response.headers["retry-after"]
+        problem = response.json()
+        assert problem["type"] == "urn:fazhi:problem:upstream-down"
+        assert problem["upstream"] == "mediation"
 
     async def test_a_compressed_answer_is_relayed_as_is(
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
