@@ -38,7 +38,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    create_async_engine,
+)
 
 from shared.db import create_engine, install_database
 from shared.service import DataServiceSettings
@@ -610,6 +615,28 @@ def recorded_statements() -> Iterator[list[str]]:
         event.remove(Engine, "commit", committed)
 
 
+@asynccontextmanager
+async def _beside_another_connection(
+    service_under_test: ServiceUnderTest,
+) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncConnection]]:
+    """The app on a database of its own, its lock waits cut off after 0.3 s
+    (``idempotency_wait_seconds``), and another connection to that database, which a
+    test uses to hold what the app's requests will wait for."""
+    with throwaway_database(service_under_test.name) as url:
+        migrate(service_under_test.alembic_ini, url)
+        app = service_under_test.app(url, idempotency_wait_seconds=0.3)
+        engine = create_engine(url)
+        try:
+            async with (
+                app.router.lifespan_context(app),
+                service_under_test.client(app) as client,
+                engine.connect() as other,
+            ):
+                yield client, other
+        finally:
+            await engine.dispose()
+
+
 class WriteContract:
     """Tests of safe writes every data service inherits (api-conventions.md rules 9 and
     10; shared.conditional, shared.idempotency, shared.case_numbers): subclass it as
@@ -899,33 +926,22 @@ class WriteContract:
                 "SQLite serialises write transactions: a retry waits for the first "
                 "(busy timeout) and never sees it in flight"
             )
-        with throwaway_database(service_under_test.name) as url:
-            migrate(service_under_test.alembic_ini, url)
-            app = service_under_test.app(url, idempotency_wait_seconds=0.3)
-            engine = create_engine(url)
-            async with (
-                app.router.lifespan_context(app),
-                service_under_test.client(app) as client,
-                engine.connect() as first,
-            ):
-                body = await self.new_body(client)
-                # The "first request": its transaction holds the key and has not ended.
-                await first.begin()
-                await first.exec_driver_sql(
-                    "INSERT INTO idempotency_keys (actor, key, method, path, "
-                    "request_hash, created_at) VALUES ('test-user', 'in-flight', 'POST', "
-                    f"'{self.collection}', 'x', now())"
-                )
-                retry = await self._create(client, body, "in-flight")
-                assert retry.status_code == 409, retry.text
-                assert (
-                    retry.json()["type"] == "urn:fazhi:problem:idempotency-key-in-use"
-                )
-                assert retry.headers["retry-after"] == "1"
-                await first.rollback()  # the first failed: the key is free again
-                again = await self._create(client, body, "in-flight")
-                assert again.status_code == 201, again.text
-            await engine.dispose()
+        async with _beside_another_connection(service_under_test) as (client, first):
+            body = await self.new_body(client)
+            # The "first request": its transaction holds the key and has not ended.
+            await first.begin()
+            await first.exec_driver_sql(
+                "INSERT INTO idempotency_keys (actor, key, method, path, "
+                "request_hash, created_at) VALUES ('test-user', 'in-flight', 'POST', "
+                f"'{self.collection}', 'x', now())"
+            )
+            retry = await self._create(client, body, "in-flight")
+            assert retry.status_code == 409, retry.text
+            assert retry.json()["type"] == "urn:fazhi:problem:idempotency-key-in-use"
+            assert retry.headers["retry-after"] == "1"
+            await first.rollback()  # the first failed: the key is free again
+            again = await self._create(client, body, "in-flight")
+            assert again.status_code == 201, again.text
 
     async def test_a_create_waiting_too_long_for_a_row_lock_is_503(
         self, service_under_test: ServiceUnderTest
@@ -935,31 +951,20 @@ class WriteContract:
         Retry-After, having written nothing."""
         if postgres_admin_url() is None:
             pytest.skip("SQLite serialises write transactions (busy timeout)")
-        with throwaway_database(service_under_test.name) as url:
-            migrate(service_under_test.alembic_ini, url)
-            app = service_under_test.app(url, idempotency_wait_seconds=0.3)
-            engine = create_engine(url)
-            async with (
-                app.router.lifespan_context(app),
-                service_under_test.client(app) as client,
-                engine.connect() as other,
-            ):
-                body = await self.new_body(client)
-                first = await self._create(client, body)
-                assert first.status_code == 201, first.text
-                # Another transaction holds the county's case-number counter.
-                await other.begin()
-                await other.exec_driver_sql(
-                    "SELECT * FROM case_number_counters FOR UPDATE"
-                )
-                waited = await self._create(client, body)
-                assert waited.status_code == 503, waited.text
-                assert waited.headers["retry-after"] == "1"
-                assert len(await self._count(client)) == 1
-                await other.rollback()
-                again = await self._create(client, body)
-                assert again.status_code == 201, again.text
-            await engine.dispose()
+        async with _beside_another_connection(service_under_test) as (client, other):
+            body = await self.new_body(client)
+            first = await self._create(client, body)
+            assert first.status_code == 201, first.text
+            # Another transaction holds the county's case-number counter.
+            await other.begin()
+            await other.exec_driver_sql("SELECT * FROM case_number_counters FOR UPDATE")
+            waited = await self._create(client, body)
+            assert waited.status_code == 503, waited.text
+            assert waited.headers["retry-after"] == "1"
+            assert len(await self._count(client)) == 1
+            await other.rollback()
+            again = await self._create(client, body)
+            assert again.status_code == 201, again.text
 
     async def test_a_command_retried_with_its_key_is_answered_once(
         self, client: httpx.AsyncClient
