@@ -61,8 +61,6 @@ from shared.errors import BadRequest, FieldProblem, ProblemError
 REPLAYED_HEADER = "Idempotent-Replayed"
 #: Response headers a replay repeats.
 STORED_HEADERS = ("location", "etag")
-#: How long a retry waits for the first request with its key (PostgreSQL), seconds.
-DEFAULT_WAIT_SECONDS = 5.0
 KEY_PATTERN = r"^[!-~]{1,255}$"
 
 

@@ -20,7 +20,6 @@ from gateway.api import api_router, root_router
 from gateway.config import Settings
 from gateway.identity.keys import KeyStore, OwnKeysVerifier
 from gateway.reports.schemas import UpstreamName
-from gateway.reports.service import KeptReports
 from gateway.upstream import (
     Clock,
     Sleep,
@@ -107,7 +106,6 @@ def create_app(
         "builds the reports that combine their statistics.",
     )
     app.state.settings = settings
-    app.state.kept_reports = KeptReports()
     install_service_defaults(
         app,
         settings,

@@ -37,7 +37,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import aiohttp
 import httpx
@@ -313,40 +313,35 @@ class RetryPolicy:
 # --- kept statistics -----------------------------------------------------------------------
 
 
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Kept(Generic[K, V]):
-    """At most ``size`` values by key, the least recently used first out."""
+class KeptStatistics:
+    """The last statistics each service answered per (service, county, year), with their
+    ``ETag``, at most ``size`` (least recently used first out). A later request sends the
+    tag in ``If-None-Match``: a service whose figures have not changed answers 304 with no
+    body and the kept figures are used, so an unchanged report is neither serialized by the
+    services nor parsed here. The service checks the caller's token on every request,
+    304 included: nothing kept is shown to a caller the service refuses."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._entries: OrderedDict[
+            tuple[UpstreamName, str, int], tuple[str, UpstreamStatistics]
+        ] = OrderedDict()
 
-    def get(self, key: K) -> V | None:
+    def get(
+        self, key: tuple[UpstreamName, str, int]
+    ) -> tuple[str, UpstreamStatistics] | None:
         kept = self._entries.get(key)
         if kept is not None:
             self._entries.move_to_end(key)
         return kept
 
-    def put(self, key: K, value: V) -> None:
-        self._entries[key] = value
+    def put(
+        self, key: tuple[UpstreamName, str, int], tag: str, stats: UpstreamStatistics
+    ) -> None:
+        self._entries[key] = (tag, stats)
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
-
-
-class KeptStatistics(
-    Kept[tuple[UpstreamName, str, int], tuple[str, UpstreamStatistics]]
-):
-    """The last statistics each service answered per (service, county, year), with their
-    ``ETag``, at most ``size`` (least recently used first out). A later request sends the
-    tag in ``If-None-Match``: a service whose figures have not changed answers 304 with no
-    body and the kept figures (the same object) are used, so an unchanged report is
-    neither serialized by the services nor parsed here. The service checks the caller's
-    token on every request, 304 included: nothing kept is shown to a caller the service
-    refuses."""
 
 
 # --- clients -------------------------------------------------------------------------------
@@ -648,7 +643,7 @@ class UpstreamClient:
                 upstream=self.name,
             )
         if self.kept is not None and tag:
-            self.kept.put(key, (tag, stats))
+            self.kept.put(key, tag, stats)
         return stats
 
     async def check_ready(self) -> None:

@@ -35,6 +35,7 @@ async def read_annual_report(
     query: AnnualReportQueryDep,
     report_format: ReportFormatDep,
     clients: UpstreamClientsDep,
+    response: Response,
 ) -> AnnualReport | Response:
     """The annual rule-of-law report (法治政府建设年度报告) figures of one county (`region_code`)
     and `year`: every figure of the reconsideration, mediation and enforcement services with
@@ -55,23 +56,17 @@ async def read_annual_report(
         raise Forbidden("The annual report is for county-level callers")
     if not region_covers(org.region_code, query.region_code):
         raise Forbidden("The report of another county is not yours to read")
-    timeout_s = request.app.state.settings.report_timeout_s
+    report = await service.build_annual_report(
+        clients,
+        region_code=query.region_code,
+        year=query.year,
+        timeout_s=request.app.state.settings.report_timeout_s,
+    )
     if report_format is ReportFormat.markdown:
-        report = await service.build_annual_report(
-            clients, region_code=query.region_code, year=query.year, timeout_s=timeout_s
-        )
         return Response(
             service.render_markdown(report),
             media_type=MARKDOWN_MEDIA_TYPE,
             headers={"Vary": "Accept"},
         )
-    # Serialized here (the AnnualReport schema), or answered from the kept bytes when no
-    # source changed: FastAPI would validate and serialize the whole report again.
-    body = await service.annual_report_json(
-        clients,
-        region_code=query.region_code,
-        year=query.year,
-        timeout_s=timeout_s,
-        kept=request.app.state.kept_reports,
-    )
-    return Response(body, media_type="application/json", headers={"Vary": "Accept"})
+    response.headers["Vary"] = "Accept"
+    return report

@@ -30,7 +30,7 @@ from gateway.reports.schemas import (
     UpstreamName,
     UpstreamStatistics,
 )
-from gateway.upstream import Kept, UpstreamClient
+from gateway.upstream import UpstreamClient
 
 logger = structlog.get_logger(__name__)
 
@@ -116,62 +116,6 @@ async def build_annual_report(
 
     Raises nothing for a failed source: it is listed with its status and the report is partial.
     """
-    answers = await _ask_all(
-        clients, region_code=region_code, year=year, timeout_s=timeout_s
-    )
-    return _combine(answers, region_code=region_code, year=year)
-
-
-@dataclass(frozen=True)
-class KeptReport:
-    """A report as JSON (UTF-8 bytes) and the statistics it was built from (the objects
-    :class:`~gateway.upstream.KeptStatistics` hands out)."""
-
-    statistics: tuple[UpstreamStatistics, ...]
-    body: bytes
-
-
-#: The last complete report of each (county, year).
-KeptReports = Kept[tuple[str, int], KeptReport]
-
-
-async def annual_report_json(
-    clients: Sequence[UpstreamClient],
-    *,
-    region_code: str,
-    year: int,
-    timeout_s: float,
-    kept: KeptReports,
-) -> bytes:
-    """:func:`build_annual_report` serialized as JSON (UTF-8 bytes, the ``AnnualReport``
-    schema). When every source answered the very statistics a kept complete report was
-    built from (each service answered 304: nothing changed), the kept bytes are answered
-    without building the report again; a complete report is kept for the next request.
-    The sources are asked every time: each checks the caller's token and says whether
-    its figures changed. A partial report is never kept."""
-    answers = await _ask_all(
-        clients, region_code=region_code, year=year, timeout_s=timeout_s
-    )
-    if any(a.statistics is None for a in answers):
-        report = _combine(answers, region_code=region_code, year=year)
-        return report.model_dump_json().encode()
-    statistics = tuple(a.statistics for a in answers if a.statistics is not None)
-    previous = kept.get((region_code, year))
-    if (
-        previous is not None
-        and len(previous.statistics) == len(statistics)
-        and all(a is b for a, b in zip(previous.statistics, statistics, strict=True))
-    ):
-        return previous.body
-    report = _combine(answers, region_code=region_code, year=year)
-    body = report.model_dump_json().encode()
-    kept.put((region_code, year), KeptReport(statistics, body))
-    return body
-
-
-async def _ask_all(
-    clients: Sequence[UpstreamClient], *, region_code: str, year: int, timeout_s: float
-) -> list[_Answer]:
     deadline = asyncio.get_running_loop().time() + timeout_s
     async with asyncio.TaskGroup() as group:
         tasks = [
@@ -186,12 +130,7 @@ async def _ask_all(
             )
             for client in clients
         ]
-    return [task.result() for task in tasks]
-
-
-def _combine(
-    answers: Sequence[_Answer], *, region_code: str, year: int
-) -> AnnualReport:
+    answers = [task.result() for task in tasks]
     figures: dict[str, ReportFigure] = {}
     breakdowns: dict[str, dict[str, dict[str, int]]] = {}
     for answer in answers:
