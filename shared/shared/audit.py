@@ -32,6 +32,7 @@ from shared.errors import problem_responses
 from shared.logging import current_request_id
 from shared.pagination import Page, PageParamsDep, paginate
 from shared.query import filtered
+from shared.routing import ServiceRoute
 
 logger = structlog.get_logger(__name__)
 
@@ -186,7 +187,7 @@ def audit_router(model: type[Any], session_dependency: Any) -> APIRouter:
     """``GET /audit-events``: the service's audit log, oldest first, for callers with
     ``audit:read`` (routes tagged ``audit``; :func:`shared.auth.service_access` checks it),
     restricted to the caller's county. There is no route that changes the log."""
-    router = APIRouter(prefix="/audit-events", tags=["audit"])
+    router = APIRouter(prefix="/audit-events", tags=["audit"], route_class=ServiceRoute)
     SessionDep = Annotated[AsyncSession, Depends(session_dependency)]
 
     @router.get("", response_model=Page[AuditEventRead], responses=problem_responses())

@@ -26,7 +26,7 @@ import json
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
@@ -292,20 +292,23 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-#: Declares the bearer token in the OpenAPI document (``securitySchemes``) of every operation
-#: that needs one; :func:`_principal` reads and verifies the header itself.
+BEARER_SCHEME = "bearer"
+BEARER_DESCRIPTION = "An access token of the gateway (`POST /api/v1/auth/token`)."
+
+#: The bearer scheme as the OpenAPI document declares it (``securitySchemes``);
+#: :func:`authenticate` reads and verifies the header itself.
 _BEARER = HTTPBearer(
     auto_error=False,
-    scheme_name="bearer",
+    scheme_name=BEARER_SCHEME,
     bearerFormat="JWT",
-    description="An access token of the gateway (`POST /api/v1/auth/token`).",
+    description=BEARER_DESCRIPTION,
 )
 
 
-async def _principal(
-    request: Request,
-    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
-) -> Principal:
+async def authenticate(request: Request) -> Principal:
+    """The caller of ``request``, from its verified bearer token, with the client's
+    address; kept in ``request.state.principal`` for the audit. Raises Unauthorized (401)
+    without a valid token."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -324,8 +327,21 @@ async def _principal(
     return principal
 
 
+async def _principal(request: Request) -> Principal:
+    """The caller: the principal the data service's route already checked
+    (``shared.routing.ServiceRoute``), else the token verified now."""
+    principal = request.scope.get("state", {}).get("principal")
+    if isinstance(principal, Principal):
+        return principal
+    return await authenticate(request)
+
+
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 
+#: Declares the bearer scheme of an operation in the OpenAPI document
+#: (``components.securitySchemes.bearer``); the data services' routes declare it without
+#: it (``shared.service``), the gateway's through :func:`require`.
+BearerDeclared = Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -341,54 +357,50 @@ def region_covers(org_region_code: str | None, asked: str) -> bool:
     return org_region_code.endswith("0000") and asked[:2] == org_region_code[:2]
 
 
-def service_access(service: str) -> Callable[..., Any]:
-    """Router-level dependency of a data service: a valid token whose scope allows the
-    operation: ``<service>:read`` for safe methods, ``<service>:write`` otherwise. The
-    statistics (routes tagged ``statistics``) also accept ``reports:read``, and only for a
-    ``org`` without township, committee or agency whose region covers the asked one
+def authorize(
+    service: str, principal: Principal, request: Request, tags: Sequence[Any]
+) -> None:
+    """Whether ``principal`` may run the data service's operation (tagged ``tags``):
+    ``<service>:read`` for safe methods, ``<service>:write`` otherwise. The statistics
+    (tagged ``statistics``) also accept ``reports:read``, and only for an ``org`` without
+    township, committee or agency whose region covers the asked one
     (:func:`region_covers`; a township's counts are not a county's). ``GET /api/v1/me``
-    (tagged ``caller``) needs a valid token only. The
-    audit log (routes tagged ``audit``) needs ``audit:read``.
-    Raises Unauthorized (401) or Forbidden (403)."""
-
-    async def dependency(request: Request, principal: PrincipalDep) -> Principal:
-        route = request.scope.get("route")
-        tags = getattr(route, "tags", None) or []
-        write = request.method not in SAFE_METHODS
-        needed = f"{service}:{'write' if write else 'read'}"
-        if "audit" in tags:
-            if not principal.has("audit:read"):
-                raise Forbidden("The audit log needs the 'audit:read' permission")
-            return principal
-        if "statistics" in tags and not write:
-            if not (principal.has(needed) or principal.has("reports:read")):
-                raise Forbidden(
-                    f"The statistics need the '{needed}' or 'reports:read' permission"
-                )
-            org = principal.org
-            if org.township_code or org.committee_id or org.agency_id:
-                raise Forbidden("The statistics are for county-level callers")
-            asked = request.query_params.get("region_code")
-            if asked is not None and not region_covers(org.region_code, asked):
-                raise Forbidden(
-                    f"The statistics of {asked} are not yours to read (your region is"
-                    f" {org.region_code})"
-                )
-            return principal
-        if "caller" in tags:
-            # GET /api/v1/me: any valid token may see what it says.
-            return principal
-        if not principal.has(needed):
-            raise Forbidden(f"This operation needs the '{needed}' permission")
-        return principal
-
-    return dependency
+    (tagged ``caller``) needs a valid token only. The audit log (tagged ``audit``) needs
+    ``audit:read``. Raises Forbidden (403)."""
+    write = request.method not in SAFE_METHODS
+    needed = f"{service}:{'write' if write else 'read'}"
+    if "audit" in tags:
+        if not principal.has("audit:read"):
+            raise Forbidden("The audit log needs the 'audit:read' permission")
+        return
+    if "statistics" in tags and not write:
+        if not (principal.has(needed) or principal.has("reports:read")):
+            raise Forbidden(
+                f"The statistics need the '{needed}' or 'reports:read' permission"
+            )
+        org = principal.org
+        if org.township_code or org.committee_id or org.agency_id:
+            raise Forbidden("The statistics are for county-level callers")
+        asked = request.query_params.get("region_code")
+        if asked is not None and not region_covers(org.region_code, asked):
+            raise Forbidden(
+                f"The statistics of {asked} are not yours to read (your region is"
+                f" {org.region_code})"
+            )
+        return
+    if "caller" in tags:
+        # GET /api/v1/me: any valid token may see what it says.
+        return
+    if not principal.has(needed):
+        raise Forbidden(f"This operation needs the '{needed}' permission")
 
 
 def require(scope: str) -> Callable[..., Any]:
     """A dependency that yields the principal when its token grants ``scope``; else 403."""
 
-    async def dependency(principal: PrincipalDep) -> Principal:
+    async def dependency(
+        principal: PrincipalDep, _declared: BearerDeclared
+    ) -> Principal:
         if not principal.has(scope):
             raise Forbidden(f"This operation needs the '{scope}' permission")
         return principal

@@ -123,19 +123,32 @@ def _nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
+def check_query(route: APIRoute, request: Request) -> None:
+    """Raise UnknownQueryParameter (400) for a query parameter ``route`` does not declare,
+    or repeats when it takes it once."""
+    if not request.scope.get("query_string"):
+        return
+    declared = _query_parameters(route)
+    for name in request.query_params:
+        if name not in declared:
+            raise UnknownQueryParameter(name, declared=sorted(declared))
+        if not declared[name] and len(request.query_params.getlist(name)) > 1:
+            raise UnknownQueryParameter(name, declared=sorted(declared), repeated=True)
+
+
 async def request_guard(request: Request) -> None:
     """Router-level dependency: raises UnknownQueryParameter (400), UnsupportedMediaType
-    (415) or InvalidInput (422, a NUL character) as described in the module docstring."""
+    (415) or InvalidInput (422, a NUL character) as described in the module docstring.
+    (The data services run the same checks through ``shared.routing.ServiceRoute``.)"""
     route = request.scope.get("route")
     if isinstance(route, APIRoute):
-        declared = _query_parameters(route)
-        for name in request.query_params:
-            if name not in declared:
-                raise UnknownQueryParameter(name, declared=sorted(declared))
-            if not declared[name] and len(request.query_params.getlist(name)) > 1:
-                raise UnknownQueryParameter(
-                    name, declared=sorted(declared), repeated=True
-                )
+        check_query(route, request)
+    await body_guard(request)
+
+
+async def body_guard(request: Request) -> None:
+    """Dependency of an operation that takes a body: raises UnsupportedMediaType (415)
+    when the body is not JSON, InvalidInput (422) when a string in it holds NUL."""
     if request.method not in BODY_METHODS:
         return
     body = await request.body()

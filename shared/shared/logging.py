@@ -61,7 +61,9 @@ class RequestIdMiddleware:
     def __init__(self, app: ASGIApp, *, service: str) -> None:
         self.app = app
         self.service = service
-        self.logger = structlog.get_logger("access")
+        # Bound once, when the app builds its middleware (after configure_logging): a
+        # lazy proxy would build a new logger on every request.
+        self.logger = structlog.get_logger("access").bind()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -15,7 +15,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import iter_route_contexts
 from fastapi.telemetry import TelemetryConfig
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from sqlalchemy import MetaData
@@ -24,11 +25,12 @@ from sqlalchemy.types import TypeDecorator
 
 from shared.audit import DeniedAttemptMiddleware
 from shared.auth import (
+    BEARER_DESCRIPTION,
+    BEARER_SCHEME,
     Forbidden,
     OrgScope,
     PrincipalDep,
     Unauthorized,
-    service_access,
     token_verifier_from,
 )
 from shared.case_numbers import DEFAULT_ABBREVIATIONS
@@ -46,9 +48,9 @@ from shared.guard import (
     ContentTooLarge,
     UnknownQueryParameter,
     UnsupportedMediaType,
-    request_guard,
 )
 from shared.idempotency import install_idempotency_handlers
+from shared.routing import ServiceRoute
 from shared.settings import ServiceSettings
 
 
@@ -154,7 +156,7 @@ class CallerRead(BaseModel):
     org: OrgScope
 
 
-caller_router = APIRouter(prefix="/api/v1", tags=["caller"])
+caller_router = APIRouter(prefix="/api/v1", tags=["caller"], route_class=ServiceRoute)
 
 
 @caller_router.get("/me", response_model=CallerRead)
@@ -217,23 +219,37 @@ def create_data_service_app(
     for router in (caller_router, api_router):
         app.include_router(
             router,
-            dependencies=[
-                Depends(request_guard),
-                Depends(service_access(settings.service_name)),
-            ],
-            # What those two and the database answer, on every operation (its own
-            # entries take precedence).
+            # What ServiceRoute's checks and the database answer, on every operation
+            # (its own entries take precedence).
             responses=problem_responses(
                 UnknownQueryParameter, Unauthorized, Forbidden, DatabaseUnavailable
             ),
         )
-    _document_body_problems(app)
+    _require_service_routes(app)
+    _document_operations(app)
     return app
 
 
-def _document_body_problems(app: FastAPI) -> None:
-    """Add the answers to a body (413 over ``max_body_bytes``, 415 when it is not JSON) to
-    the OpenAPI responses of every operation that takes one."""
+def _require_service_routes(app: FastAPI) -> None:
+    """Raise RuntimeError when an operation under ``/api/v1`` is not a
+    :class:`~shared.routing.ServiceRoute`: it would run without the token check."""
+    unchecked = [
+        f"{sorted(context.methods or ())} {context.path}"
+        for context in iter_route_contexts(app.routes)
+        if (context.path or "").startswith("/api/v1/")
+        and not isinstance(context.original_route, ServiceRoute)
+    ]
+    if unchecked:
+        raise RuntimeError(
+            "These operations would run without the token check; declare their"
+            f" router with route_class=ServiceRoute: {', '.join(unchecked)}"
+        )
+
+
+def _document_operations(app: FastAPI) -> None:
+    """Declare the bearer token on every operation under ``/api/v1`` (ServiceRoute checks
+    it), and add the answers to a body (413 over ``max_body_bytes``, 415 when it is not
+    JSON) to the OpenAPI responses of every operation that takes one."""
     body_problems = {
         str(status): {k: v for k, v in response.items() if k != "model"}
         for status, response in problem_responses(
@@ -245,8 +261,22 @@ def _document_body_problems(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = generate()
-            for path_item in document.get("paths", {}).values():
+            schemes = document.setdefault("components", {}).setdefault(
+                "securitySchemes", {}
+            )
+            schemes.setdefault(
+                BEARER_SCHEME,
+                {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": BEARER_DESCRIPTION,
+                },
+            )
+            for path, path_item in document.get("paths", {}).items():
                 for operation in path_item.values():
+                    if isinstance(operation, dict) and path.startswith("/api/v1/"):
+                        operation.setdefault("security", [{BEARER_SCHEME: []}])
                     if isinstance(operation, dict) and "requestBody" in operation:
                         responses = operation.setdefault("responses", {})
                         for status, response in body_problems.items():

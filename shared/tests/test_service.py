@@ -9,10 +9,11 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from shared.routing import ServiceRoute
 from shared.service import DataServiceSettings, create_data_service_app
 from shared.settings import Environment
 from shared.testing import TokenIssuer
@@ -26,7 +27,7 @@ class Thing(BaseModel):
     name: str
 
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=ServiceRoute)
 
 
 @router.get("/things")
@@ -39,19 +40,90 @@ async def create_thing(thing: Thing) -> Thing:
     return thing
 
 
-@pytest.fixture
-def openapi(tmp_path: Path) -> dict[str, Any]:
-    (tmp_path / "migrations" / "versions").mkdir(parents=True)
+def _service_app(
+    tmp_path: Path, api_router: APIRouter, issuer: TokenIssuer | None = None
+) -> FastAPI:
+    """A data service of ``api_router`` with an empty migrations folder."""
+    (tmp_path / "migrations" / "versions").mkdir(parents=True, exist_ok=True)
     ini = tmp_path / "alembic.ini"
     ini.write_text("[alembic]\nscript_location = %(here)s/migrations\n")
-    app = create_data_service_app(
-        Settings(environment=Environment.test, jwks='{"keys": []}'),
+    jwks = json.dumps(issuer.jwks) if issuer else '{"keys": []}'
+    return create_data_service_app(
+        Settings(environment=Environment.test, jwks=jwks),
         title="t",
         description="t",
-        api_router=router,
+        api_router=api_router,
         alembic_ini=ini,
     )
-    return app.openapi()
+
+
+def _client(app: FastAPI, **headers: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url="http://t.test",
+        headers=headers,
+    )
+
+
+@pytest.fixture
+def openapi(tmp_path: Path) -> dict[str, Any]:
+    return _service_app(tmp_path, router).openapi()
+
+
+async def test_each_operation_checks_query_then_token_then_permission_then_body(
+    tmp_path: Path,
+) -> None:
+    issuer = TokenIssuer()
+    app = _service_app(tmp_path, router, issuer)
+    reader = issuer.headers(scopes=["things:read"])
+    writer = issuer.headers(scopes=["things:write"])
+    async with _client(app) as client:
+        # The query guard answers before the token is looked at.
+        unknown = await client.get("/api/v1/things", params={"nmae": "x"})
+        assert unknown.status_code == 400
+        assert unknown.json()["errors"][0]["field"] == "nmae"
+        anonymous = await client.get("/api/v1/things")
+        assert anonymous.status_code == 401
+        assert anonymous.headers["www-authenticate"].startswith("Bearer")
+        # A body that is not JSON: 401 without a token, before the body is judged.
+        text = {"content-type": "text/plain"}
+        anonymous_text = await client.post("/api/v1/things", content=b"x", headers=text)
+        assert anonymous_text.status_code == 401
+        read = await client.get("/api/v1/things", headers=reader)
+        assert read.status_code == 200
+        assert read.json() == []
+        refused = await client.post(
+            "/api/v1/things", json={"name": "x"}, headers=reader
+        )
+        assert refused.status_code == 403
+        assert "'things:write'" in refused.json()["detail"]
+        not_json = await client.post(
+            "/api/v1/things", content=b"x", headers={**writer, **text}
+        )
+        assert not_json.status_code == 415
+        nul = await client.post(
+            "/api/v1/things", json={"name": "a\x00"}, headers=writer
+        )
+        assert nul.status_code == 422
+        assert nul.json()["errors"][0]["field"] == "name"
+        created = await client.post(
+            "/api/v1/things", json={"name": "x"}, headers=writer
+        )
+        assert created.status_code == 201
+        assert created.json() == {"name": "x"}
+        me = await client.get("/api/v1/me", headers=reader)
+        assert me.json()["scopes"] == ["things:read"]
+
+
+def test_a_router_without_the_service_route_does_not_start(tmp_path: Path) -> None:
+    unchecked = APIRouter(prefix="/api/v1")
+
+    @unchecked.get("/open")
+    async def open_to_all() -> None:
+        return None
+
+    with pytest.raises(RuntimeError, match=r"\['GET'\] /api/v1/open"):
+        _service_app(tmp_path, unchecked)
 
 
 def test_every_operation_documents_the_guard_and_the_token(
@@ -83,7 +155,7 @@ def test_the_description_states_the_limits_and_conventions(
     assert "Idempotency-Key" in description
 
 
-faults = APIRouter(prefix="/api/v1")
+faults = APIRouter(prefix="/api/v1", route_class=ServiceRoute)
 
 
 @faults.get("/busy")
@@ -112,22 +184,9 @@ async def broken() -> None:
 async def test_a_busy_database_or_row_is_503_and_a_missing_table_500(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "migrations" / "versions").mkdir(parents=True)
-    ini = tmp_path / "alembic.ini"
-    ini.write_text("[alembic]\nscript_location = %(here)s/migrations\n")
     issuer = TokenIssuer()
-    app = create_data_service_app(
-        Settings(environment=Environment.test, jwks=json.dumps(issuer.jwks)),
-        title="t",
-        description="t",
-        api_router=faults,
-        alembic_ini=ini,
-    )
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
-        base_url="http://t.test",
-        headers=issuer.headers(scopes=["things:read"]),
-    ) as client:
+    app = _service_app(tmp_path, faults, issuer)
+    async with _client(app, **issuer.headers(scopes=["things:read"])) as client:
         busy = await client.get("/api/v1/busy")
         assert busy.status_code == 503
         assert busy.headers["retry-after"] == "1"

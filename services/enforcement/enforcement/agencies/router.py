@@ -13,8 +13,13 @@ from shared.conditional import etag
 from shared.errors import problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/enforcement-agencies", tags=["enforcement agencies"])
+router = APIRouter(
+    prefix="/enforcement-agencies",
+    tags=["enforcement agencies"],
+    route_class=ServiceRoute,
+)
 
 
 @router.post(

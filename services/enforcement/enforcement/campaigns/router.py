@@ -30,8 +30,9 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(tags=["special campaigns"])
+router = APIRouter(tags=["special campaigns"], route_class=ServiceRoute)
 
 
 @router.post(

@@ -13,8 +13,11 @@ from shared.conditional import etag
 from shared.errors import problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/case-file-rubrics", tags=["case-file reviews"])
+router = APIRouter(
+    prefix="/case-file-rubrics", tags=["case-file reviews"], route_class=ServiceRoute
+)
 
 
 @router.post(

@@ -32,8 +32,9 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(tags=["random inspections"])
+router = APIRouter(tags=["random inspections"], route_class=ServiceRoute)
 
 
 def _publication_days(request: Request) -> int:

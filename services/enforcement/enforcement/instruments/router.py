@@ -26,8 +26,13 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/supervision-instruments", tags=["supervision instruments"])
+router = APIRouter(
+    prefix="/supervision-instruments",
+    tags=["supervision instruments"],
+    route_class=ServiceRoute,
+)
 
 
 @router.post(

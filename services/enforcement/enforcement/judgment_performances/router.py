@@ -24,8 +24,13 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/judgment-performances", tags=["judgment performance"])
+router = APIRouter(
+    prefix="/judgment-performances",
+    tags=["judgment performance"],
+    route_class=ServiceRoute,
+)
 
 
 @router.post(

@@ -13,9 +13,12 @@ from shared.conditional import etag
 from shared.errors import problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
 router = APIRouter(
-    prefix="/lenient-enforcement-list-items", tags=["lenient enforcement lists"]
+    prefix="/lenient-enforcement-list-items",
+    tags=["lenient enforcement lists"],
+    route_class=ServiceRoute,
 )
 
 

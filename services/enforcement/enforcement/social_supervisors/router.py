@@ -21,11 +21,14 @@ from shared.errors import problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 from shared.personal_data import CipherDep
+from shared.routing import ServiceRoute
 
 #: The permission that shows supervisors' phones in full (docs/auth.md).
 PII_SCOPE = "enforcement:pii"
 
-router = APIRouter(prefix="/social-supervisors", tags=["social supervisors"])
+router = APIRouter(
+    prefix="/social-supervisors", tags=["social supervisors"], route_class=ServiceRoute
+)
 
 
 @router.post(

@@ -9,9 +9,10 @@ from enforcement.statistics.models import ChangeStamp
 from enforcement.statistics.schemas import DEFINITIONS, Statistics
 from shared.conditional import NOT_MODIFIED_RESPONSE, definitions_version
 from shared.errors import problem_responses
+from shared.routing import ServiceRoute
 from shared.snapshots import conditional_snapshot
 
-router = APIRouter(prefix="/statistics", tags=["statistics"])
+router = APIRouter(prefix="/statistics", tags=["statistics"], route_class=ServiceRoute)
 
 #: What the figures depend on besides the records (shared.conditional.statistics_etag).
 VERSION = definitions_version("enforcement", DEFINITIONS)

@@ -13,9 +13,12 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
 router = APIRouter(
-    prefix="/comprehensive-enforcement-teams", tags=["comprehensive enforcement teams"]
+    prefix="/comprehensive-enforcement-teams",
+    tags=["comprehensive enforcement teams"],
+    route_class=ServiceRoute,
 )
 
 

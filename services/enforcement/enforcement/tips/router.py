@@ -15,8 +15,9 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(tags=["social supervisors"])
+router = APIRouter(tags=["social supervisors"], route_class=ServiceRoute)
 
 
 @router.post(

@@ -7,8 +7,9 @@ from mediation.analysis.dependencies import AnalysisQueryDep
 from mediation.analysis.schemas import Analysis
 from mediation.db import SessionDep
 from shared.errors import problem_responses
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/analysis", tags=["analysis"])
+router = APIRouter(prefix="/analysis", tags=["analysis"], route_class=ServiceRoute)
 
 
 @router.get("", response_model=Analysis, responses=problem_responses())

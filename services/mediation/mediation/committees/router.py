@@ -22,8 +22,9 @@ from shared.conditional import (
 from shared.errors import BadRequest, problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/committees", tags=["committees"])
+router = APIRouter(prefix="/committees", tags=["committees"], route_class=ServiceRoute)
 
 
 @router.post(

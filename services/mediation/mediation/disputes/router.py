@@ -29,11 +29,12 @@ from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 from shared.personal_data import CipherDep
+from shared.routing import ServiceRoute
 
 #: The permission that shows parties' personal data in full (docs/auth.md).
 PII_SCOPE = "mediation:pii"
 
-router = APIRouter(prefix="/disputes", tags=["disputes"])
+router = APIRouter(prefix="/disputes", tags=["disputes"], route_class=ServiceRoute)
 
 
 def _record_full_reads(

@@ -27,8 +27,11 @@ from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 from shared.personal_data import CipherDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/screening-rounds", tags=["screening"])
+router = APIRouter(
+    prefix="/screening-rounds", tags=["screening"], route_class=ServiceRoute
+)
 
 
 @router.post(

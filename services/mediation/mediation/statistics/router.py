@@ -14,8 +14,9 @@ from shared.conditional import (
     statistics_etag,
 )
 from shared.errors import problem_responses
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/statistics", tags=["statistics"])
+router = APIRouter(prefix="/statistics", tags=["statistics"], route_class=ServiceRoute)
 
 #: What the figures depend on besides the records (shared.conditional.statistics_etag).
 VERSION = definitions_version("mediation", DEFINITIONS)

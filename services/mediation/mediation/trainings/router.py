@@ -13,8 +13,9 @@ from shared.conditional import etag
 from shared.errors import problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/trainings", tags=["trainings"])
+router = APIRouter(prefix="/trainings", tags=["trainings"], route_class=ServiceRoute)
 
 
 @router.post(

@@ -24,8 +24,11 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/agency-points", tags=["agency points"])
+router = APIRouter(
+    prefix="/agency-points", tags=["agency points"], route_class=ServiceRoute
+)
 
 
 @router.post(

@@ -33,8 +33,11 @@ from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
 from shared.personal_data import CipherDep, PersonalDataCipher
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/applications", tags=["applications"])
+router = APIRouter(
+    prefix="/applications", tags=["applications"], route_class=ServiceRoute
+)
 
 
 @router.post(

@@ -21,8 +21,13 @@ from shared.conditional import etag
 from shared.errors import problem_responses
 from shared.idempotency import CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/collective-discussions", tags=["collective discussions"])
+router = APIRouter(
+    prefix="/collective-discussions",
+    tags=["collective discussions"],
+    route_class=ServiceRoute,
+)
 
 
 @router.post(

@@ -35,8 +35,9 @@ from shared.conditional import PreconditionFailed, PreconditionRequired, etag
 from shared.errors import BadRequest, problem_responses
 from shared.idempotency import commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter()
+router = APIRouter(route_class=ServiceRoute)
 CALENDAR = "working-day calendar"
 
 

@@ -30,8 +30,11 @@ from shared.conditional import IfMatchDep, etag
 from shared.errors import problem_responses
 from shared.idempotency import COMMAND_PROBLEMS, CREATE_PROBLEMS, commit_response
 from shared.pagination import Page, PageParamsDep
+from shared.routing import ServiceRoute
 
-router = APIRouter(prefix="/litigation-cases", tags=["litigation"])
+router = APIRouter(
+    prefix="/litigation-cases", tags=["litigation"], route_class=ServiceRoute
+)
 
 
 @router.post(
