@@ -51,7 +51,16 @@ class WrittenAtCommit(Generic[V]):
         event.listen(Session, "after_transaction_end", self._after_transaction_end)
 
     def owe(self, session: Session, value: V) -> None:
-        """Add ``value`` to what the session's transaction owes."""
+        """Add ``value`` to what the session's transaction owes, written just before it
+        commits. Inside a savepoint (``begin_nested``) it is written at once instead,
+        inside the savepoint, so that rolling the savepoint back takes it back with the
+        changes that owed it."""
+        if session.in_nested_transaction():
+            self.write(session, value)
+            return
+        self._add(session, value)
+
+    def _add(self, session: Session, value: V) -> None:
         owed: V | None = session.info.get(self._owed)
         session.info[self._owed] = value if owed is None else self.merge(owed, value)
 
@@ -101,7 +110,7 @@ class WrittenAtCommit(Generic[V]):
             return
         written = early.pop(previous_transaction, None)
         if written is not None:
-            self.owe(session, written)
+            self._add(session, written)
 
     def _after_transaction_end(self, session: Session, transaction: Any) -> None:
         # The session's transaction ended: committed (written) or rolled back (not owed).

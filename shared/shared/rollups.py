@@ -233,16 +233,11 @@ _AT_COMMIT: WrittenAtCommit[dict[Any, Counter[CounterKey]]] = WrittenAtCommit(
 
 @event.listens_for(Session, "after_flush")
 def _gather_pending(session: Session, flush_context: Any) -> None:
-    # A flush in the session's own transaction adds its differences to what the
-    # transaction owes, written before commit; a flush inside a savepoint writes them
-    # now, inside it (rolled back with it).
+    # The flush's differences are owed, written before commit (inside a savepoint: now,
+    # inside it, rolled back with it).
     pending: dict[Any, Counter[CounterKey]] | None = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    if session.in_nested_transaction():
-        _write(session, pending)
-        return
-    _AT_COMMIT.owe(session, pending)
+    if pending:
+        _AT_COMMIT.owe(session, pending)
 
 
 async def write_pending(session: AsyncSession) -> None:

@@ -109,14 +109,10 @@ _AT_COMMIT: WrittenAtCommit[type[ChangeStampMixin]] = WrittenAtCommit(
 
 @event.listens_for(Session, "after_flush")
 def _note_change(session: Session, flush_context: Any) -> None:
-    # A flush in the session's own transaction makes it owe a new stamp, written before
-    # commit; a flush inside a savepoint writes one now, inside it (rolled back with it).
+    # A flush makes the transaction owe a new stamp, written before commit (inside a
+    # savepoint: now, inside it, rolled back with it).
     table = session.info.pop(_CHANGED, None)
-    if table is None:
-        return
-    if session.in_nested_transaction():
-        _write_stamp(session, table)
-    else:
+    if table is not None:
         _AT_COMMIT.owe(session, table)
 
 

@@ -4,6 +4,7 @@ that wrote it early and were rolled back."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,15 @@ def owe(session: AsyncSession, amount: int) -> None:
     AT_COMMIT.owe(session.sync_session, amount)
 
 
+@asynccontextmanager
+async def owing(engine: AsyncEngine, amount: int) -> AsyncIterator[AsyncSession]:
+    """A session whose transaction has begun and owes ``amount``."""
+    async with AsyncSession(engine) as session:
+        await session.execute(text("SELECT 1"))
+        owe(session, amount)
+        yield session
+
+
 async def test_what_is_owed_is_written_once_as_the_last_statement(
     engine: AsyncEngine,
 ) -> None:
@@ -67,9 +77,7 @@ async def test_what_is_owed_is_written_once_as_the_last_statement(
 async def test_a_rolled_back_transaction_writes_nothing_and_owes_nothing(
     engine: AsyncEngine,
 ) -> None:
-    async with AsyncSession(engine) as session:
-        await session.execute(text("SELECT 1"))
-        owe(session, 2)
+    async with owing(engine, 2) as session:
         await session.rollback()
         assert not AT_COMMIT.owes(session.sync_session)
         await session.execute(text("SELECT 1"))
@@ -80,9 +88,7 @@ async def test_a_rolled_back_transaction_writes_nothing_and_owes_nothing(
 async def test_settled_in_a_rolled_back_savepoint_it_is_owed_again(
     engine: AsyncEngine,
 ) -> None:
-    async with AsyncSession(engine) as session:
-        await session.execute(text("SELECT 1"))
-        owe(session, 2)
+    async with owing(engine, 2) as session:
         savepoint = await session.begin_nested()
         await AT_COMMIT.settle(session)
         assert not AT_COMMIT.owes(session.sync_session)
@@ -95,9 +101,7 @@ async def test_settled_in_a_rolled_back_savepoint_it_is_owed_again(
 async def test_settled_in_a_savepoint_released_into_the_transaction_is_done(
     engine: AsyncEngine,
 ) -> None:
-    async with AsyncSession(engine) as session:
-        await session.execute(text("SELECT 1"))
-        owe(session, 2)
+    async with owing(engine, 2) as session:
         savepoint = await session.begin_nested()
         await AT_COMMIT.settle(session)
         await savepoint.commit()
@@ -109,9 +113,7 @@ async def test_settled_in_a_savepoint_released_into_the_transaction_is_done(
 async def test_released_into_a_savepoint_that_rolls_back_it_is_owed_again(
     engine: AsyncEngine,
 ) -> None:
-    async with AsyncSession(engine) as session:
-        await session.execute(text("SELECT 1"))
-        owe(session, 2)
+    async with owing(engine, 2) as session:
         outer = await session.begin_nested()
         inner = await session.begin_nested()
         await AT_COMMIT.settle(session)
@@ -120,3 +122,19 @@ async def test_released_into_a_savepoint_that_rolls_back_it_is_owed_again(
         assert AT_COMMIT.owes(session.sync_session)
         await session.commit()
     assert await total(engine) == 2
+
+
+async def test_owed_inside_a_savepoint_it_is_written_there_and_undone_with_it(
+    engine: AsyncEngine,
+) -> None:
+    async with owing(engine, 2) as session:
+        savepoint = await session.begin_nested()
+        # Written at once, inside the savepoint (as a flush there owes it).
+        await session.run_sync(AT_COMMIT.owe, 10)
+        assert (await session.execute(text("SELECT n FROM totals"))).scalar_one() == 10
+        await savepoint.rollback()
+        savepoint = await session.begin_nested()
+        await session.run_sync(AT_COMMIT.owe, 100)
+        await savepoint.commit()
+        await session.commit()
+    assert await total(engine) == 102
