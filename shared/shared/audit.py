@@ -26,9 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import Principal, PrincipalDep, client_address
+from shared.auth import Principal, PrincipalDep, authenticate, client_address
 from shared.db import UTCDateTime, utcnow
-from shared.errors import problem_responses
+from shared.errors import ProblemError, problem_responses
 from shared.logging import current_request_id
 from shared.pagination import Page, PageParamsDep, paginate
 from shared.query import filtered
@@ -123,6 +123,13 @@ class DeniedAttemptMiddleware:
 
     async def _record(self, request: Request, status: int) -> None:
         principal: Principal | None = scope_principal(request)
+        if principal is None and status != 401:
+            # No operation checked the token (a path that matches none): the record
+            # still names a caller whose token is valid, and their county.
+            try:
+                principal = await authenticate(request)
+            except ProblemError:
+                principal = None
         try:
             async with self.state.sessionmaker() as session:
                 session.add(

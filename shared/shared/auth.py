@@ -35,7 +35,7 @@ import httpx
 import jwt
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shared.errors import ProblemError
 
@@ -263,12 +263,16 @@ class TokenVerifier:
             raise Unauthorized("The token has expired") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("The token is invalid") from exc
+        try:
+            org = OrgScope.model_validate(claims.get("org") or {})
+        except ValidationError as exc:
+            raise Unauthorized("The token's organisation is malformed") from exc
         principal = Principal(
             subject=str(claims["sub"]),
             name=str(claims.get("name", "")),
             kind=str(claims.get("typ", "user")),
             scopes=frozenset(str(claims.get("scope", "")).split()),
-            org=OrgScope.model_validate(claims.get("org") or {}),
+            org=org,
         )
         return principal, float(claims["exp"]), str(header["kid"])
 

@@ -488,6 +488,8 @@ def bad_tokens(issuer: TokenIssuer) -> dict[str, str]:
         "tampered_claims": f"{header}.{tampered_payload.decode()}.{signature}",
         "alg_none": f"{unsigned_header.decode()}.{payload}.",
         "unknown_key": issuer.token(headers={"kid": "no-such-key"}),
+        # Signed by the right key, but its organisation is no organisation.
+        "malformed_org": issuer.token(org={"committee_id": "not-a-uuid"}),
     }
 
 

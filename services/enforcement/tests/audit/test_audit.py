@@ -193,6 +193,23 @@ class TestDenied:
         assert event["actor"] == "anonymous"
         assert event["path"] == f"{API}/officers"
 
+    async def test_a_path_of_no_operation_is_recorded_with_the_callers_token(
+        self,
+        isolated_client: httpx.AsyncClient,
+        service_under_test: ServiceUnderTest,
+    ) -> None:
+        request_id = rid()
+        county = service_under_test.issuer.headers(
+            scopes={"enforcement:read"}, org={"region_code": REGION}, subject="clerk-7"
+        )
+        response = await isolated_client.get(
+            f"{API}/no-such-things", headers={**county, "X-Request-ID": request_id}
+        )
+        assert response.status_code == 404
+        [event] = await events(isolated_client, request_id=request_id)
+        assert (event["action"], event["status"]) == ("denied", 404)
+        assert (event["actor"], event["region_code"]) == ("clerk-7", REGION)
+
     async def test_a_read_outside_the_callers_org_is_one_denied_event(
         self,
         isolated_client: httpx.AsyncClient,
