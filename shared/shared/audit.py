@@ -192,7 +192,7 @@ class AuditEventFilters(BaseModel):
 
 def audit_router(model: type[Any], session_dependency: Any) -> APIRouter:
     """``GET /audit-events``: the service's audit log, oldest first, for callers with
-    ``audit:read`` (routes tagged ``audit``; :func:`shared.auth.service_access` checks it),
+    ``audit:read`` (routes tagged ``audit``; :func:`shared.auth.authorize` checks it),
     restricted to the caller's county. There is no route that changes the log."""
     router = APIRouter(prefix="/audit-events", tags=["audit"], route_class=ServiceRoute)
     SessionDep = Annotated[AsyncSession, Depends(session_dependency)]

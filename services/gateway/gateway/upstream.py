@@ -36,7 +36,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import CookieJar
 from typing import Any, ClassVar, TypeVar
 
 import aiohttp
@@ -748,10 +748,6 @@ class _NoCookies(CookieJar):
         return None
 
 
-def _no_cookies() -> CookieJar:
-    return _NoCookies(policy=DefaultCookiePolicy(allowed_domains=[]))
-
-
 def aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
     """httpx-aiohttp's transport over an aiohttp session made on first use (inside the
     running loop) with the pool ``limits`` (``max_connections``, ``keepalive_expiry``), no
@@ -818,7 +814,7 @@ def open_upstreams(
             # Upstream URLs come from settings only: no proxy variables, no .netrc.
             trust_env=False,
             follow_redirects=False,
-            cookies=_no_cookies(),
+            cookies=_NoCookies(),
         )
         for name in UpstreamName
     }
