@@ -236,9 +236,15 @@ def validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
 
 async def _problem_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
+    return problem_error_response(exc)
+
+
+def problem_error_response(exc: ProblemError) -> JSONResponse:
+    """The problem+json answer of ``exc``, as the app's handler gives it (for code that
+    answers before FastAPI's router, such as the gateway's relay)."""
     errors = getattr(exc, "errors", None)
     return problem_response(
-        request,
+        None,
         status=exc.status,
         type_slug=exc.type_slug,
         title=exc.title,

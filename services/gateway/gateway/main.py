@@ -19,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Request
 from gateway.api import api_router, root_router
 from gateway.config import Settings
 from gateway.identity.keys import KeyStore, OwnKeysVerifier
+from gateway.proxy.router import RelayMiddleware
 from gateway.reports.schemas import UpstreamName
 from gateway.upstream import (
     Clock,
@@ -106,6 +107,8 @@ def create_app(
         "builds the reports that combine their statistics.",
     )
     app.state.settings = settings
+    # Added before the defaults, so it runs inside their request-id and error middleware.
+    app.add_middleware(RelayMiddleware)
     install_service_defaults(
         app,
         settings,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 import math
 import time
@@ -347,6 +348,16 @@ class KeptStatistics:
 # --- clients -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
+def _request_url(
+    http: httpx.AsyncClient, path: str, query: tuple[tuple[str, str | int], ...]
+) -> httpx.URL:
+    """The absolute URL ``http`` builds for ``path`` and ``query``, kept for the next call
+    of the same (a report asks each service for the same county and year again): parsing
+    and merging it was a sixth of the gateway's CPU per report in a py-spy profile."""
+    return http.build_request("GET", path, params=query).url
+
+
 class UpstreamClient:
     """Calls to one service, on behalf of one caller.
 
@@ -547,8 +558,9 @@ class UpstreamClient:
         """
         request = self.http.build_request(
             "GET",
-            f"{API_PREFIX}{path}",
-            params=params,
+            _request_url(
+                self.http, f"{API_PREFIX}{path}", tuple((params or {}).items())
+            ),
             headers={**self.forwarded_headers(), **(headers or {})},
         )
 

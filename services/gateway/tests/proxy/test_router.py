@@ -6,7 +6,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.types import Receive, Scope, Send
 
+from gateway.proxy.router import METHODS, RelayMiddleware
 from tests.factories import FakeService, answer, refuse_connection
 
 PROBLEM = "application/problem+json"
@@ -304,3 +308,91 @@ class TestUpstreamDown:
         assert response.status_code == 504
         assert response.headers["content-type"] == PROBLEM
         assert response.json()["upstream"] == "reconsideration"
+
+
+class TestRelay:
+    """Routed calls are served by RelayMiddleware, before FastAPI's router; the routes of
+    the proxy router describe them in the OpenAPI document and answer alike without it."""
+
+    @pytest.fixture
+    def handled(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        """Paths FastAPI's router handed to an APIRoute."""
+        paths: list[str] = []
+        handle = APIRoute.handle
+
+        async def spy(
+            self: APIRoute, scope: Scope, receive: Receive, send: Send
+        ) -> None:
+            paths.append(scope["path"])
+            await handle(self, scope, receive, send)
+
+        monkeypatch.setattr(APIRoute, "handle", spy)
+        return paths
+
+    @pytest.mark.parametrize("method", METHODS)
+    async def test_every_routed_method_is_served_before_the_router(
+        self,
+        client: httpx.AsyncClient,
+        upstreams: dict[str, FakeService],
+        handled: list[str],
+        method: str,
+    ) -> None:
+        for name in ("reconsideration", "mediation", "enforcement"):
+            upstreams[name].handler = answer(200, json={"service": name})
+            response = await client.request(method, f"/api/v1/{name}/x/1?a=b")
+            assert response.status_code == 200
+            assert upstreams[name].last.method == method
+            assert upstreams[name].last.url.raw_path == b"/api/v1/x/1?a=b"
+        assert handled == []
+        # The gateway's own operations still go through the router.
+        assert (await client.get("/upstreams")).status_code == 200
+        assert handled == ["/upstreams"]
+
+    async def test_a_method_no_route_has_is_405_and_not_routed(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
+    ) -> None:
+        response = await client.request("TRACE", "/api/v1/mediation/disputes")
+        assert response.status_code == 405
+        assert response.headers["content-type"] == PROBLEM
+        assert not upstreams["mediation"].requests
+
+    @pytest.mark.parametrize("path", ["/api/v1/mediation", "/api/v1/mediations/x"])
+    async def test_a_path_beside_a_mount_is_not_routed(
+        self, client: httpx.AsyncClient, upstreams: dict[str, FakeService], path: str
+    ) -> None:
+        response = await client.get(path)
+        assert response.status_code in (307, 404)
+        assert not upstreams["mediation"].requests
+
+    async def test_the_routes_answer_alike_without_the_relay(
+        self, app: FastAPI, upstreams: dict[str, FakeService]
+    ) -> None:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return created("/api/v1/disputes/d-1")
+
+        upstreams["mediation"].handler = handler
+
+        async def call() -> tuple[int, dict[str, str], bytes, bytes]:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
+            ) as c:
+                response = await c.post(
+                    "/api/v1/mediation/disputes?q=1",
+                    content=b'{"a": 1}',
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Request-ID": "req-relay-0001",
+                    },
+                )
+            sent = upstreams["mediation"].last
+            headers = {k: v for k, v in response.headers.items() if k not in ("date",)}
+            return response.status_code, headers, response.content, sent.url.raw_path
+
+        relayed = await call()
+        app.user_middleware = [
+            m for m in app.user_middleware if m.cls is not RelayMiddleware
+        ]
+        app.middleware_stack = app.build_middleware_stack()
+        routed = await call()
+        assert relayed[0] == 201
+        assert relayed == routed
