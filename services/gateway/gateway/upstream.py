@@ -348,6 +348,16 @@ class KeptStatistics:
 # --- clients -------------------------------------------------------------------------------
 
 
+class CallerFailed(Exception):
+    """A call failed because of the caller it was made for, not the service (the request
+    body the caller was streaming broke off, or was still arriving when the deadline
+    passed): the service's circuit breaker does not count it."""
+
+    def __init__(self, upstream: str) -> None:
+        super().__init__(f"the caller's request to {upstream} did not arrive whole")
+        self.upstream = upstream
+
+
 @functools.lru_cache(maxsize=1024)
 def _request_url(
     http: httpx.AsyncClient, path: str, query: tuple[tuple[str, str | int], ...]
@@ -438,10 +448,12 @@ class UpstreamClient:
         *,
         deadline: float | None,
         unavailable: Callable[[T], bool] | None = None,
+        caller_at_fault: Callable[[BaseException], bool] | None = None,
     ) -> T:
         """One call through the breaker, cut off at ``deadline``. ``unavailable`` tells a
         result that counts as a failure of the service although it is returned (a relayed
-        503)."""
+        503); ``caller_at_fault`` tells a failure that is the caller's (then CallerFailed
+        is raised and the breaker counts nothing)."""
         probe = False
         if self.breaker is not None:
             try:
@@ -456,19 +468,23 @@ class UpstreamClient:
         try:
             async with asyncio.timeout_at(deadline):
                 result = await call()
-        except TimeoutError as exc:  # the deadline passed (httpx's timeouts are mapped)
-            self._outcome(probe, failed=True)
-            raise UpstreamTimeout(
-                f"{self.name} did not answer in time", upstream=self.name
-            ) from exc
-        except UpstreamTimeout:
-            self._outcome(probe, failed=True)
-            raise
-        except UpstreamUnavailable as exc:
-            self._outcome(probe, failed=exc.transient)
-            raise
-        except BaseException:
-            if self.breaker is not None:
+        except BaseException as exc:
+            if caller_at_fault is not None and caller_at_fault(exc):
+                if self.breaker is not None:
+                    self.breaker.abandoned(probe)
+                raise CallerFailed(self.name) from exc
+            if isinstance(
+                exc, TimeoutError
+            ):  # the deadline passed (httpx's are mapped)
+                self._outcome(probe, failed=True)
+                raise UpstreamTimeout(
+                    f"{self.name} did not answer in time", upstream=self.name
+                ) from exc
+            if isinstance(exc, UpstreamTimeout):
+                self._outcome(probe, failed=True)
+            elif isinstance(exc, UpstreamUnavailable):
+                self._outcome(probe, failed=exc.transient)
+            elif self.breaker is not None:
                 self.breaker.abandoned(probe)
             raise
         self._outcome(probe, failed=unavailable is not None and unavailable(result))
@@ -489,11 +505,17 @@ class UpstreamClient:
         deadline: float | None,
         safe: bool,
         unavailable: Callable[[T], bool] | None = None,
+        caller_at_fault: Callable[[BaseException], bool] | None = None,
     ) -> T:
         """:meth:`_attempt`, retried by the policy when ``safe`` (GET, HEAD without body)."""
 
         async def attempt() -> T:
-            return await self._attempt(call, deadline=deadline, unavailable=unavailable)
+            return await self._attempt(
+                call,
+                deadline=deadline,
+                unavailable=unavailable,
+                caller_at_fault=caller_at_fault,
+            )
 
         if not safe or self.retry is None or self.retry.retries == 0:
             return await attempt()
@@ -522,13 +544,17 @@ class UpstreamClient:
         *,
         deadline: float | None = None,
         retry: bool = False,
+        caller_at_fault: Callable[[BaseException], bool] | None = None,
     ) -> httpx.Response:
         """Send ``request`` and return the response with its body not yet read (the caller
         closes it). Any status is returned as is (502–504 count as failures of the service
         for its breaker). ``retry`` allows retries (only for a safe request whose body, if
-        any, can be sent again); ``deadline`` bounds the wait for the answer's headers.
+        any, can be sent again); ``deadline`` bounds the wait for the answer's headers;
+        ``caller_at_fault`` tells a failure caused by the caller who sent the request (its
+        body broke off or was late), which is not the service's.
 
-        Raises UpstreamUnavailable (UpstreamCircuitOpen when not sent), UpstreamTimeout."""
+        Raises UpstreamUnavailable (UpstreamCircuitOpen when not sent), UpstreamTimeout,
+        CallerFailed."""
 
         async def call() -> httpx.Response:
             async with self._errors_mapped():
@@ -539,6 +565,7 @@ class UpstreamClient:
             deadline=deadline,
             safe=retry,
             unavailable=lambda r: r.status_code in UNAVAILABLE_STATUSES,
+            caller_at_fault=caller_at_fault,
         )
 
     async def _get(

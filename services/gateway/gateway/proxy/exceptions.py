@@ -21,3 +21,16 @@ class PathNotRoutable(NotFound):
 
     type_slug = "path-not-routable"
     title = "Path not routable"
+
+
+class RequestBodyIncomplete(ProblemError):
+    """The caller's request body broke off, or was still arriving when the routed call's
+    deadline passed (RFC 9110 §15.5.9, 408): the connection is closed after the answer."""
+
+    status = 408
+    type_slug = "request-body-incomplete"
+    title = "Request body incomplete"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers["Connection"] = "close"

@@ -20,7 +20,11 @@ from gateway.proxy.dependencies import (
     MediationUpstream,
     ReconsiderationUpstream,
 )
-from gateway.proxy.exceptions import PathNotRoutable, UpstreamDown
+from gateway.proxy.exceptions import (
+    PathNotRoutable,
+    RequestBodyIncomplete,
+    UpstreamDown,
+)
 from gateway.reports.exceptions import UpstreamTimeout
 from gateway.reports.schemas import UpstreamName
 from gateway.upstream import API_PREFIX, UpstreamClient, upstreams_of
@@ -35,7 +39,8 @@ async def forward(client: UpstreamClient, request: Request, path: str) -> Respon
     """The service's answer to ``request``, whose path below ``/api/v1/<service>/`` is
     ``path`` (decoded; the percent-encoded one is taken from the request when it has it).
 
-    Raises PathNotRoutable (404), UpstreamDown (503), UpstreamTimeout (504)."""
+    Raises PathNotRoutable (404), RequestBodyIncomplete (408), UpstreamDown (503),
+    UpstreamTimeout (504)."""
     mount = f"{API_PREFIX}/{client.name}/"
     settings = request.app.state.settings
     upstream = await service.open_upstream(
@@ -90,7 +95,11 @@ for _name, _endpoint in _ROUTES.items():
             summary=f"{_method} on the {_name} service",
             response_class=StreamingResponse,
             responses=problem_responses(
-                PathNotRoutable, UpstreamDown, UpstreamTimeout, validation=False
+                PathNotRoutable,
+                RequestBodyIncomplete,
+                UpstreamDown,
+                UpstreamTimeout,
+                validation=False,
             ),
         )
 

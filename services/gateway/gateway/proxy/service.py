@@ -18,17 +18,26 @@ open (then it is not called at all), answers 503 with ``Retry-After``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from urllib.parse import quote, unquote
 
 import httpx
 from fastapi import Request
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from gateway.proxy.exceptions import PathNotRoutable, UpstreamDown
-from gateway.reports.exceptions import UpstreamCircuitOpen, UpstreamUnavailable
-from gateway.upstream import API_PREFIX, UpstreamClient
+from gateway.proxy.exceptions import (
+    PathNotRoutable,
+    RequestBodyIncomplete,
+    UpstreamDown,
+)
+from gateway.reports.exceptions import (
+    UpstreamCircuitOpen,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from gateway.upstream import API_PREFIX, CallerFailed, UpstreamClient
 from shared.logging import current_request_id
 
 HOP_BY_HOP = frozenset(
@@ -97,6 +106,42 @@ def upstream_path(request: Request, *, mount: str, path: str) -> str:
     return rest
 
 
+class CallerBody:
+    """The caller's request body, streamed to the service as it arrives, and whether the
+    caller is to blame for a call that failed: its body broke off (the caller went away),
+    or the deadline passed while the gateway was still waiting for the caller's next
+    bytes. Such failures are not the service's, so its circuit breaker must not count
+    them (a caller who aborts a few uploads would otherwise cut the service off for
+    everyone)."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self.broken = False
+        self.waiting = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        stream = self._request.stream().__aiter__()
+        while True:
+            # Still true if the wait is cut off (the deadline cancels it).
+            self.waiting = True
+            try:
+                chunk = await stream.__anext__()
+            except StopAsyncIteration:
+                self.waiting = False
+                return
+            except ClientDisconnect:
+                self.broken = True
+                raise
+            self.waiting = False
+            yield chunk
+
+    def at_fault(self, exc: BaseException) -> bool:
+        """Whether the call's failure ``exc`` is the caller's."""
+        return self.broken or (
+            self.waiting and isinstance(exc, TimeoutError | UpstreamTimeout)
+        )
+
+
 async def open_upstream(
     client: UpstreamClient,
     request: Request,
@@ -111,7 +156,9 @@ async def open_upstream(
 
     Raises UpstreamDown (503, ``Retry-After``) when the service cannot be reached
     (``retry_after_s``) or its circuit breaker is open (the time left of its cool-down),
-    UpstreamTimeout (504) when it does not answer in time."""
+    UpstreamTimeout (504) when it does not answer in time, RequestBodyIncomplete (408,
+    not counted by the service's breaker) when the caller's body broke off or was still
+    arriving at the deadline (:class:`CallerBody`)."""
     raw_headers = list(request.headers.raw)
     headers = _filtered(raw_headers, _NOT_FORWARDED)
     request_id = current_request_id()
@@ -126,11 +173,9 @@ async def open_upstream(
     query = request.scope.get("query_string", b"")
     if query:
         url += "?" + query.decode("latin-1")
+    body = CallerBody(request) if has_body else None
     upstream_request = client.http.build_request(
-        request.method,
-        url,
-        headers=headers,
-        content=request.stream() if has_body else None,
+        request.method, url, headers=headers, content=body
     )
     # The client's default Accept-Encoding would make the upstream compress an answer the
     # caller did not ask to be compressed (the body is relayed as raw bytes).
@@ -139,7 +184,16 @@ async def open_upstream(
     deadline = asyncio.get_running_loop().time() + deadline_s
     retry = request.method in RETRIED_METHODS and not has_body
     try:
-        return await client.send(upstream_request, deadline=deadline, retry=retry)
+        return await client.send(
+            upstream_request,
+            deadline=deadline,
+            retry=retry,
+            caller_at_fault=body.at_fault if body is not None else None,
+        )
+    except CallerFailed as exc:
+        raise RequestBodyIncomplete(
+            "The request body broke off or did not arrive in time; send it again."
+        ) from exc
     except UpstreamCircuitOpen as exc:
         raise UpstreamDown(
             f"The {client.name} service is unavailable; retry later.",

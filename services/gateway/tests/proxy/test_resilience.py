@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from starlette.requests import ClientDisconnect
+from starlette.types import Message
 
 from gateway.config import Settings
+from gateway.main import create_app
 from tests.factories import (
     FakeService,
     Handler,
@@ -275,3 +279,145 @@ class TestCircuitBreaker:
     ) -> None:
         assert "authorization" not in client.headers
         assert (await client.get("/upstreams")).status_code == 200
+
+
+class UploadingTransport(httpx.MockTransport):
+    """Sends a routed body as a network transport does: a body that breaks off on the
+    caller's side is a broken upload (``httpx.WriteError``, a transport error, as the
+    aiohttp transport reports it)."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except ClientDisconnect as exc:
+            raise httpx.WriteError(
+                "the request body broke off", request=request
+            ) from exc
+
+
+async def post_cut_off(
+    app: FastAPI, path: str, *, then: str
+) -> tuple[int, dict[bytes, bytes], dict[str, object]]:
+    """POST ``path`` with a body announced as 1,000 bytes of which the caller sends 6,
+    then goes away (``then="disconnect"``) or sends nothing more (``"stall"``); the
+    answer's status, headers and JSON body."""
+    messages: list[Message] = [
+        {"type": "http.request", "body": b'{"a": ', "more_body": True}
+    ]
+
+    async def receive() -> Message:
+        if messages:
+            return messages.pop(0)
+        if then == "disconnect":
+            return {"type": "http.disconnect"}
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"gw.test"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"1000"),
+            (b"authorization", b"Bearer caller-token"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("gw.test", 80),
+    }
+    await app(scope, receive, send)
+    start = sent[0]
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    return start["status"], dict(start["headers"]), json.loads(body)
+
+
+class TestCallerFailures:
+    """A caller's broken or late upload is the caller's failure: 408, and the service's
+    circuit breaker does not count it (or a few aborted uploads would cut the service
+    off for every caller)."""
+
+    async def test_uploads_the_caller_breaks_off_do_not_open_the_breaker(
+        self,
+        settings: Settings,
+        upstreams: dict[str, FakeService],
+        clock: FakeClock,
+        sleep: FakeSleep,
+    ) -> None:
+        app = create_app(
+            settings,
+            transports={n: UploadingTransport(f) for n, f in upstreams.items()},
+            clock=clock,
+            sleep=sleep,
+        )
+        async with app.router.lifespan_context(app):
+            for _ in range(6):
+                status, headers, problem = await post_cut_off(
+                    app, "/api/v1/mediation/committees", then="disconnect"
+                )
+                assert status == 408
+                assert problem["type"] == "urn:fazhi:problem:request-body-incomplete"
+                assert headers[b"connection"] == b"close"
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
+            ) as client:
+                state = await breakers(client)
+                assert state["mediation"]["state"] == "closed"
+                assert state["mediation"]["consecutive_failures"] == 0
+                upstreams["mediation"].handler = answer(200, json={"ok": True})
+                response = await client.get("/api/v1/mediation/committees")
+                assert response.status_code == 200
+
+    async def test_a_body_still_arriving_at_the_deadline_is_408_not_the_service(
+        self,
+        settings: Settings,
+        upstreams: dict[str, FakeService],
+        clock: FakeClock,
+        sleep: FakeSleep,
+    ) -> None:
+        quick = settings.model_copy(update={"route_deadline_s": 0.2})
+        async for app in gateway(quick, upstreams, clock=clock, sleep=sleep):
+            for _ in range(6):
+                status, headers, problem = await post_cut_off(
+                    app, "/api/v1/mediation/committees", then="stall"
+                )
+                assert status == 408
+                assert "did not arrive in time" in str(problem["detail"])
+                # The rest of the body may still come: the connection is not reused.
+                assert headers[b"connection"] == b"close"
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
+            ) as client:
+                state = await breakers(client)
+        assert state["mediation"]["consecutive_failures"] == 0
+
+    async def test_a_service_that_stops_after_the_whole_body_still_counts(
+        self,
+        settings: Settings,
+        upstreams: dict[str, FakeService],
+        clock: FakeClock,
+        sleep: FakeSleep,
+    ) -> None:
+        upstreams["mediation"].handler = never_answer
+        quick = settings.model_copy(update={"route_deadline_s": 0.2})
+        async for app in gateway(quick, upstreams, clock=clock, sleep=sleep):
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
+            ) as client:
+                response = await client.post(
+                    "/api/v1/mediation/committees", json={"name": "x"}
+                )
+                assert response.status_code == 504
+                state = await breakers(client)
+        assert state["mediation"]["consecutive_failures"] == 1
