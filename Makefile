@@ -46,8 +46,8 @@ install: $(VENV)/.synced ## install every member and the dev tools into .venv (u
 run: install ## migrate and start all four services on SQLite under DATA_DIR (default var/; gateway on PORT, default 8000, the services on the next three)
 	$(BIN)/python deploy/local/stack.py run --data-dir "$(DATA_DIR)" --port $(PORT)
 
-demo: install ## load the 通城县 2023 sample into a fresh stack (var/demo) and print the Markdown report
-	$(BIN)/python deploy/local/stack.py demo
+demo: install ## load the 通城县 2023 sample into a fresh stack (var/demo, gateway on 8100 or PORT) and print the Markdown report
+	$(BIN)/python deploy/local/stack.py demo $(if $(filter command line,$(origin PORT)),--port $(PORT))
 
 test: install ## unit and API tests of every member (SQLite; PostgreSQL too when FAZHI_TEST_POSTGRES_URL is set)
 	@set -e; for m in $(MEMBERS); do \

@@ -150,6 +150,11 @@ class Stack:
             raise
 
     def start_service(self, service: str) -> None:
+        # The gateway is the entry point: its callers connect to it directly, so it
+        # trusts no X-Forwarded-For (uvicorn's default trusts any caller on 127.0.0.1,
+        # and every caller of a local stack is). The services behind it read the
+        # address the gateway saw from the X-Forwarded-For it sets.
+        proxy_headers = ["--no-proxy-headers"] if service == "gateway" else []
         self.processes[service] = subprocess.Popen(
             [
                 sys.executable,
@@ -166,6 +171,7 @@ class Stack:
                 "--no-access-log",
                 "--timeout-graceful-shutdown",
                 "10",
+                *proxy_headers,
             ],
             env=self.env(service),
             cwd=ROOT,
@@ -297,12 +303,37 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Marks a directory ``make demo`` made (and may replace the next time).
+DEMO_MARKER = ".fazhi-demo"
+
+
 def _demo(args: argparse.Namespace) -> int:
     from gateway.sample.tongcheng_2023 import LOADER_SCOPES, load_sample, report
 
     data_dir = Path(args.data_dir).resolve()
-    shutil.rmtree(data_dir, ignore_errors=True)
     stack = Stack(data_dir=data_dir, ports=default_ports(args.port))
+    # Checked before anything is removed: a stack still running on the demo's data (as
+    # the README's walk through the demo leaves one) would lose its files under it.
+    taken = stack.ports_in_use()
+    if taken:
+        print(
+            f"ports already in use: {', '.join(taken)}; is the demo's stack still "
+            "running? Stop it first (its data would be replaced), or load the demo "
+            "on other ports: make demo PORT=9100",
+            file=sys.stderr,
+        )
+        return 1
+    marker = data_dir / DEMO_MARKER
+    if data_dir.exists() and any(data_dir.iterdir()) and not marker.exists():
+        print(
+            f"{data_dir} holds data that make demo did not make; the demo starts "
+            "from an empty directory and replaces it: choose another --data-dir",
+            file=sys.stderr,
+        )
+        return 1
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    marker.write_text("made by make demo: the next make demo replaces this directory\n")
     with stack.running():
         credentials = stack.create_client(
             "demo-loader", LOADER_SCOPES, region_code=args.region_code
