@@ -178,14 +178,40 @@ def problem_response(
     )
 
 
-def _field_path(loc: Sequence[str | int]) -> tuple[str, str]:
-    """Split FastAPI's error location into (location, dotted field path)."""
+def _field_path(loc: Sequence[str | int], body: Any = None) -> tuple[str, str]:
+    """Split FastAPI's error location into (location, dotted field path). In the body,
+    the path is the one the caller wrote: a union's branch label that pydantic puts in
+    the location (``fail`` in ``fail.occurred_on`` for a command ``{"type": "fail",
+    …}``) names no key of the input and is left out."""
     if not loc:
         return "body", ""
     location, *rest = loc
     if location not in ("body", "query", "path", "header", "cookie"):
         return "body", ".".join(str(p) for p in loc)
+    if location == "body":
+        rest = _input_path(rest, body)
     return str(location), ".".join(str(p) for p in rest)
+
+
+def _input_path(path: Sequence[str | int], data: Any) -> list[str | int]:
+    """``path`` without the segments that are no key of ``data`` on the way down (union
+    branch labels); the last segment is kept (a missing field is named by it)."""
+    kept: list[str | int] = []
+    for i, segment in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(data, Mapping):
+            if segment in data:
+                data = data[segment]
+            elif isinstance(segment, str) and not last:
+                continue
+            else:
+                data = None
+        elif isinstance(data, list) and isinstance(segment, int):
+            data = data[segment] if -len(data) <= segment < len(data) else None
+        else:
+            data = None
+        kept.append(segment)
+    return kept
 
 
 #: Longest field path and message a problem repeats: the path may hold client-chosen keys.
@@ -215,7 +241,7 @@ def _message(err: Mapping[str, Any]) -> str:
 def validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
     problems = []
     for err in exc.errors():
-        location, field = _field_path(err.get("loc", ()))
+        location, field = _field_path(err.get("loc", ()), exc.body)
         kind = str(err.get("type", "invalid"))
         if kind in ("union_tag_invalid", "union_tag_not_found"):
             # The discriminator itself is the field at fault (e.g. a command's `type`).

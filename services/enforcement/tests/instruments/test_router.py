@@ -353,10 +353,10 @@ class TestInstrumentLifecycle:
     @pytest.mark.parametrize(
         ("body", "field"),
         [
-            ({**ESCALATE, "measure": "fine"}, "escalate.measure"),
+            ({**ESCALATE, "measure": "fine"}, "measure"),
             (
                 {"type": "record_reply", "occurred_on": "2023-03-20"},
-                "record_reply.reply",
+                "reply",
             ),
             ({"type": "archive", "occurred_on": "2023-03-20"}, "type"),
             ({**REFUSE, "due_on": "2023-03-24"}, "due_on"),

@@ -162,7 +162,7 @@ class TestTips:
         [
             ({**OPEN, "occurred_on": "2023-05-31"}, "occurred_on"),
             ({**OPEN, "due_on": "2023-06-09"}, "due_on"),
-            ({**OPEN, "kind": "letter"}, "open_instrument.kind"),
+            ({**OPEN, "kind": "letter"}, "kind"),
         ],
     )
     async def test_bad_command_names_the_field(

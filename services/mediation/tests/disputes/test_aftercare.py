@@ -162,9 +162,9 @@ class TestEscalationRisk:
     ) -> None:
         dispute = await at(client, committee_id, [])
         for body, field in [
-            ({**FLAG, "risks": []}, "flag_escalation_risk.risks"),
+            ({**FLAG, "risks": []}, "risks"),
             ({**FLAG, "risks": ["criminal", "criminal"]}, "risks"),
-            ({**FLAG, "risks": ["riot"]}, "flag_escalation_risk.risks.0"),
+            ({**FLAG, "risks": ["riot"]}, "risks.0"),
             ({**FLAG, "occurred_on": "2023-02-28"}, "occurred_on"),
         ]:
             response = await command(client, dispute["id"], body)

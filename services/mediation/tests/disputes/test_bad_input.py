@@ -53,7 +53,7 @@ class TestDates:
         response = await command(
             client, dispute["id"], {"type": "start_mediation", "occurred_on": tomorrow}
         )
-        assert_problem(response, 422, "start_mediation.occurred_on")
+        assert_problem(response, 422, "occurred_on")
 
 
 class TestMoney:

@@ -444,9 +444,7 @@ class TestCommitteeConsultation:
             ),
         )
         assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == (
-            "record_committee_consultation.ground"
-        )
+        assert response.json()["errors"][0]["field"] == ("ground")
 
 
 class TestSuspensionNotices:

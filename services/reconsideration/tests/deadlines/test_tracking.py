@@ -373,7 +373,7 @@ class TestSuspensionAndExtension:
             c("extend", "2024-04-10", days=days, approved_by="负责人", reason="复杂"),
         )
         assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "extend.days"
+        assert response.json()["errors"][0]["field"] == "days"
 
 
 async def walk(

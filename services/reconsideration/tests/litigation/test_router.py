@@ -251,7 +251,7 @@ class TestConclude:
             json=conclude(outcome="draw"),
         )
         assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "conclude.outcome"
+        assert response.json()["errors"][0]["field"] == "outcome"
 
     async def test_conclude_unknown_case_is_404(
         self, client: httpx.AsyncClient
