@@ -388,8 +388,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default="county")
     parser.add_argument(
         "--database-url",
-        help="both services' databases ({service} is replaced; see above); default "
-        "SQLite files in var/bench/<scale>/",
+        help="both services' databases: {service} in it is replaced by the service's "
+        "name; without it, _<service> is appended to a PostgreSQL database's name "
+        "(fazhi_bench: fazhi_bench_mediation, fazhi_bench_reconsideration) or "
+        "-<service> to a SQLite file's; default SQLite files in var/bench/<scale>/",
     )
     parser.add_argument(
         "--services",

@@ -32,7 +32,7 @@ databases ``fazhi_bench_*``, created, migrated with alembic and dropped):
   service's ``compute_statistics`` timed in-process (warm median of ``--repeat`` calls) for
   the largest county (G5, < 25 ms) and the whole province (G6, < 5 ms), beside the
   sequential-scan aggregate of the same disputes. ``--national`` adds the national scale
-  (10 million disputes over 3,007 counties; the country is the G6 scope): about 15 to 20
+  (10 million disputes over 3,007 counties; the country is the G6 scope): about 13 to 15
   minutes more.
 
 Each wrk measurement is repeated ``--runs`` times (≥ 3); the table shows the median of each
@@ -740,8 +740,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--national",
         action="store_true",
-        help="also G5/G6 at national scale: 10 M disputes (PostgreSQL; about 15 to "
-        "20 minutes more on 2 vCPUs)",
+        help="also G5/G6 at national scale: 10 M disputes (PostgreSQL; about 13 to "
+        "15 minutes more on 2 vCPUs)",
     )
     parser.add_argument(
         "--scales-only",

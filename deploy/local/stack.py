@@ -273,7 +273,7 @@ def _run(args: argparse.Namespace) -> int:
     for service in DATA_SERVICES:
         print(f"  {service:16s} {stack.url(service)}/docs", flush=True)
     print(
-        "Every call needs a token. Create the first administrator (the password is printed once):\n"
+        "Every call needs a token. Without a user yet, create the first administrator (the password is printed once):\n"
         f"  make user DATA_DIR={stack.data_dir} "
         "ARGS='--username admin --name 管理员 --role county_admin --region-code 421222'\n"
         f"then: curl -d grant_type=password -d username=admin -d password=... {stack.url()}/api/v1/auth/token",
