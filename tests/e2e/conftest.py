@@ -7,12 +7,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from stack import SERVICES, Stack
 
 from gateway.sample.tongcheng_2023 import LOADER_SCOPES, load_sample
 from shared.testing import postgres_admin_url, throwaway_database
+from tests.e2e.tokens import token_of
 
 
 @pytest.fixture(scope="session")
@@ -40,14 +40,7 @@ def credentials(stack: Stack) -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def auth(stack: Stack, credentials: tuple[str, str]) -> dict[str, str]:
     """Authorization headers of that client (a token good for 15 minutes)."""
-    response = httpx.post(
-        f"{stack.url()}/api/v1/auth/token",
-        data={"grant_type": "client_credentials"},
-        auth=credentials,
-        trust_env=False,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return token_of(stack, credentials)
 
 
 @pytest.fixture(scope="session")

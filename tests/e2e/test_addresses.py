@@ -9,16 +9,7 @@ import uuid
 import httpx
 from stack import Stack
 
-
-def _token(stack: Stack, credentials: tuple[str, str]) -> dict[str, str]:
-    response = httpx.post(
-        f"{stack.url()}/api/v1/auth/token",
-        data={"grant_type": "client_credentials"},
-        auth=credentials,
-        trust_env=False,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+from tests.e2e.tokens import token_of
 
 
 def test_a_forged_forwarded_for_is_not_the_recorded_address(
@@ -34,7 +25,7 @@ def test_a_forged_forwarded_for_is_not_the_recorded_address(
     )
     assert denied.status_code == 403
 
-    auditor = _token(
+    auditor = token_of(
         stack,
         stack.create_client("e2e-auditor", ("audit:read",), region_code="421222"),
     )

@@ -9,6 +9,8 @@ import httpx
 import pytest
 from stack import Stack
 
+from tests.e2e.tokens import token_of
+
 #: The seed's figures (../shared/seeds/tongcheng-2023-rule-of-law-report.txt, domain.md §7).
 SEED_COUNTS = {
     "reconsideration.applications_received": 62,  # 收到行政复议申请62件
@@ -84,17 +86,6 @@ def annual(
         timeout=30,
         trust_env=False,
     )
-
-
-def token_of(stack: Stack, credentials: tuple[str, str]) -> dict[str, str]:
-    response = httpx.post(
-        f"{stack.url()}/api/v1/auth/token",
-        data={"grant_type": "client_credentials"},
-        auth=credentials,
-        trust_env=False,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
@@ -84,3 +85,19 @@ async def gateway(
     )
     async with app.router.lifespan_context(app):
         yield app
+
+
+@asynccontextmanager
+async def gateway_client(
+    settings: Settings,
+    upstreams: dict[str, FakeService],
+    *,
+    clock: FakeClock,
+    sleep: FakeSleep,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of :func:`gateway` (its lifespan running) over the stand-ins."""
+    async for app in gateway(settings, upstreams, clock=clock, sleep=sleep):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
+        ) as client:
+            yield client

@@ -24,7 +24,14 @@ from tests.factories import (
     never_answer,
     refuse_connection,
 )
-from tests.resilience import FakeClock, FakeSleep, fail_then, gateway, read_timeout
+from tests.resilience import (
+    FakeClock,
+    FakeSleep,
+    fail_then,
+    gateway,
+    gateway_client,
+    read_timeout,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -139,14 +146,11 @@ class TestRetries:
     ) -> None:
         upstreams["enforcement"].handler = never_answer
         quick = settings.model_copy(update={"route_deadline_s": 0.3})
-        async for app in gateway(quick, upstreams, clock=clock, sleep=sleep):
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
-            ) as client:
-                loop = asyncio.get_running_loop()
-                started = loop.time()
-                response = await client.get("/api/v1/enforcement/agencies")
-                elapsed = loop.time() - started
+        async with gateway_client(quick, upstreams, clock=clock, sleep=sleep) as client:
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            response = await client.get("/api/v1/enforcement/agencies")
+            elapsed = loop.time() - started
         assert response.status_code == 504
         assert response.json()["upstream"] == "enforcement"
         assert elapsed < 0.3 + 1.0
@@ -411,13 +415,10 @@ class TestCallerFailures:
     ) -> None:
         upstreams["mediation"].handler = never_answer
         quick = settings.model_copy(update={"route_deadline_s": 0.2})
-        async for app in gateway(quick, upstreams, clock=clock, sleep=sleep):
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://gw.test"
-            ) as client:
-                response = await client.post(
-                    "/api/v1/mediation/committees", json={"name": "x"}
-                )
-                assert response.status_code == 504
-                state = await breakers(client)
+        async with gateway_client(quick, upstreams, clock=clock, sleep=sleep) as client:
+            response = await client.post(
+                "/api/v1/mediation/committees", json={"name": "x"}
+            )
+            assert response.status_code == 504
+            state = await breakers(client)
         assert state["mediation"]["consecutive_failures"] == 1
