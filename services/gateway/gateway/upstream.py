@@ -790,8 +790,9 @@ class _NoCookies(CookieJar):
 def aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
     """httpx-aiohttp's transport over an aiohttp session made on first use (inside the
     running loop) with the pool ``limits`` (``max_connections``, ``keepalive_expiry``), no
-    cookie jar (the session serves every caller), no proxy variables and no automatic
-    decompression (answers are relayed as they come). Timeouts come from each request's
+    cookie jar (the session serves every caller), no proxy variables, no automatic
+    decompression (answers are relayed as they come) and no headers of its own choosing
+    (``Accept-Encoding``, ``Content-Type``). Timeouts come from each request's
     httpx ``Timeout``: connect, read (between two reads), pool (waiting for a connection)."""
 
     def session() -> aiohttp.ClientSession:
@@ -803,6 +804,10 @@ def aiohttp_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,
             auto_decompress=False,
+            # A relayed request carries the caller's headers, not aiohttp's defaults
+            # (it would ask for compressed answers the caller did not ask for, and type
+            # an untyped body as application/octet-stream).
+            skip_auto_headers=("Accept-Encoding", "Content-Type"),
         )
 
     return AiohttpTransport(limits=limits, trust_env=False, client=session)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from collections.abc import AsyncIterator
@@ -10,6 +11,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.types import Receive, Scope, Send
 
+from gateway.config import Settings
+from gateway.main import create_app
 from gateway.proxy.router import METHODS, RelayMiddleware
 from tests.factories import FakeService, answer, refuse_connection
 
@@ -396,3 +399,59 @@ class TestRelay:
         routed = await call()
         assert relayed[0] == 201
         assert relayed == routed
+
+
+class TestOverTheNetwork:
+    """The real transport (aiohttp) to a socket that records the request it receives."""
+
+    async def test_the_service_gets_the_callers_headers_and_none_of_aiohttps(
+        self, settings: Settings
+    ) -> None:
+        heads: list[bytes] = []
+
+        async def serve(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        ) -> None:
+            head = await reader.readuntil(b"\r\n\r\n")
+            heads.append(head)
+            length = next(
+                (
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
+            await reader.readexactly(length)
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 2\r\n\r\n{}"
+            )
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        app = create_app(
+            settings.model_copy(update={"mediation_url": f"http://127.0.0.1:{port}"})
+        )
+        try:
+            async with app.router.lifespan_context(app):
+                async with httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app),
+                    base_url="http://gateway.test",
+                ) as client:
+                    client.headers.pop("accept-encoding")
+                    response = await client.post(
+                        "/api/v1/mediation/notes", content=b"plain bytes"
+                    )
+        finally:
+            server.close()
+            await server.wait_closed()
+        assert response.status_code == 200
+        lines = heads[0].decode("latin-1").split("\r\n")
+        names = {line.split(":", 1)[0].lower() for line in lines[1:] if line}
+        assert lines[0] == "POST /api/v1/notes HTTP/1.1"
+        assert "content-length" in names
+        assert "accept-encoding" not in names
+        assert "content-type" not in names
