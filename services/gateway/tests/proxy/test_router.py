@@ -436,15 +436,17 @@ class TestOverTheNetwork:
             settings.model_copy(update={"mediation_url": f"http://127.0.0.1:{port}"})
         )
         try:
-            async with app.router.lifespan_context(app):
-                async with httpx.AsyncClient(
+            async with (
+                app.router.lifespan_context(app),
+                httpx.AsyncClient(
                     transport=httpx.ASGITransport(app=app),
                     base_url="http://gateway.test",
-                ) as client:
-                    client.headers.pop("accept-encoding")
-                    response = await client.post(
-                        "/api/v1/mediation/notes", content=b"plain bytes"
-                    )
+                ) as client,
+            ):
+                client.headers.pop("accept-encoding")
+                response = await client.post(
+                    "/api/v1/mediation/notes", content=b"plain bytes"
+                )
         finally:
             server.close()
             await server.wait_closed()
