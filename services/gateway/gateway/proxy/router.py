@@ -112,10 +112,11 @@ _ROUTED_METHODS = frozenset(METHODS)
 class RelayMiddleware:
     """Serves ``/api/v1/{reconsideration,mediation,enforcement}/…`` (any method of
     :data:`METHODS`) with :func:`forward` as a plain ASGI app, in front of FastAPI's
-    router: a routed call is a third of the gateway's work per request, and routing and
-    dependency resolution were a tenth of that (docs/performance.md). Problems it raises
-    are answered here as problem+json, as the app's handlers would; any other request goes
-    on to the app. Install it inside the request-id and unhandled-error middleware."""
+    router: FastAPI's routing, dependency resolution and response machinery around the
+    relay were about a third of the gateway's CPU per routed call (577–654 → 350–416 µs,
+    docs/performance.md). Problems it raises are answered here as problem+json, as the
+    app's handlers would; any other request goes on to the app. Install it inside the
+    request-id and unhandled-error middleware."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -12,7 +12,9 @@ Resilience (``gateway.upstream``): the wait for the service's answer is bounded 
 request's deadline; a GET or HEAD without a body is retried once (setting ``retries``) when
 the service could not be reached, broke the connection or timed out before answering, any
 other method is sent once. A service that cannot be reached, or whose circuit breaker is
-open (then it is not called at all), answers 503 with ``Retry-After``.
+open (then it is not called at all), answers 503 with ``Retry-After``. A request body the
+caller breaks off, or is still sending when the deadline passes, answers 408 and is not
+held against the service (:class:`CallerBody`).
 """
 
 from __future__ import annotations
