@@ -23,7 +23,9 @@ import asyncio
 from collections.abc import AsyncIterator, Iterable
 from urllib.parse import quote, unquote
 
+import aiohttp
 import httpx
+import structlog
 from fastapi import Request
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response, StreamingResponse
@@ -41,6 +43,8 @@ from gateway.reports.exceptions import (
 )
 from gateway.upstream import API_PREFIX, CallerFailed, UpstreamClient
 from shared.logging import current_request_id
+
+logger = structlog.get_logger(__name__)
 
 HOP_BY_HOP = frozenset(
     {
@@ -219,13 +223,21 @@ def _rewrite_location(value: str, *, service: str, base_url: str) -> str:
 
 class RelayedResponse(StreamingResponse):
     """A streamed upstream answer whose upstream connection is released however the
-    relay ends (finished, client gone, error)."""
+    relay ends (finished, client gone, error). When the service breaks it off after the
+    caller has its start, nothing more can be said to the caller: the answer is left
+    unfinished, so the server closes the connection and the caller sees it cut off
+    (never complete), and ``relay_broken`` is logged as a warning naming the service."""
 
     def __init__(
-        self, upstream: httpx.Response, headers: list[tuple[bytes, bytes]]
+        self,
+        upstream: httpx.Response,
+        headers: list[tuple[bytes, bytes]],
+        *,
+        service: str,
     ) -> None:
         super().__init__(upstream.aiter_raw(), status_code=upstream.status_code)
         self.upstream = upstream
+        self.service = service
         # Raw header list: keeps repeated headers (Set-Cookie, Link) and the upstream's
         # Content-Length, which stays right because the raw bytes are relayed.
         self.raw_headers = headers
@@ -233,6 +245,12 @@ class RelayedResponse(StreamingResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
+        except* (httpx.HTTPError, aiohttp.ClientError) as broken:
+            logger.warning(
+                "relay_broken",
+                upstream=self.service,
+                error=type(broken.exceptions[0]).__name__,
+            )
         finally:
             await self.upstream.aclose()
 
@@ -283,4 +301,4 @@ async def relay(
         finally:
             await upstream.aclose()
         return WholeResponse(upstream.status_code, headers, body)
-    return RelayedResponse(upstream, headers)
+    return RelayedResponse(upstream, headers, service=service)

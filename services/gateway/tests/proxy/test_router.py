@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import structlog
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from gateway.config import Settings
 from gateway.main import create_app
@@ -151,6 +152,56 @@ class TestRouting:
         assert response.content == body
         assert response.headers["content-length"] == str(size)
         assert response.headers["content-type"] == "application/octet-stream"
+
+    async def test_a_streamed_answer_broken_off_is_left_unfinished(
+        self, app: FastAPI, upstreams: dict[str, FakeService]
+    ) -> None:
+        class BrokenOff(httpx.AsyncByteStream):
+            async def __aiter__(self) -> AsyncIterator[bytes]:
+                yield b'{"items": ['
+                raise httpx.ReadError("peer closed connection")
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, stream=BrokenOff())  # no length: streamed
+
+        upstreams["mediation"].handler = handler
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable")
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": "/api/v1/mediation/disputes",
+            "raw_path": b"/api/v1/mediation/disputes",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"gateway.test")],
+            "client": ("127.0.0.1", 50000),
+            "server": ("gateway.test", 80),
+        }
+        with structlog.testing.capture_logs() as logs:
+            await app(scope, receive, send)
+        assert [m["type"] for m in sent] == [
+            "http.response.start",
+            "http.response.body",
+        ]
+        assert sent[0]["status"] == 200
+        # The end of the answer is never sent: the server closes the connection.
+        assert sent[1]["body"] == b'{"items": ['
+        assert sent[1]["more_body"] is True
+        events = {e["event"]: e for e in logs}
+        assert events["relay_broken"]["upstream"] == "mediation"
+        assert events["relay_broken"]["error"] == "ReadError"
+        assert "unhandled_error" not in events
 
     async def test_a_short_answer_broken_off_is_503_with_retry_after(
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
