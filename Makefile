@@ -79,12 +79,12 @@ fmt: install ## ruff format + ruff check --fix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrate: install ## alembic upgrade head for every service with a database (var/ of the repository, or <SERVICE>_DATABASE_URL)
-	@for s in $(DATA_SERVICES) gateway; do \
-	  S=$$(echo $$s | tr a-z A-Z); \
-	  d=$$(printenv $${S}_DATA_DIR || echo "$(DATA_DIR)"); \
-	  (cd services/$$s && env $${S}_DATA_DIR="$$d" $(BIN)/alembic upgrade head) || exit 1; \
-	done
+migrate: $(foreach s,$(DATA_SERVICES) gateway,migrate-$(s)) ## alembic upgrade head for every service with a database (var/ of the repository, or <SERVICE>_DATABASE_URL)
+
+migrate-%: install ## alembic upgrade head for one service, e.g. make migrate-gateway (the identity database the user, client and identity commands need)
+	@S=$$(echo $* | tr a-z A-Z); \
+	d=$$(printenv $${S}_DATA_DIR || echo "$(DATA_DIR)"); \
+	cd services/$* && env $${S}_DATA_DIR="$$d" $(BIN)/alembic upgrade head
 
 migrations-check: install ## upgrade head then `alembic check` on scratch SQLite databases
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; set -e; for s in $(DATA_SERVICES) gateway; do \
@@ -93,13 +93,13 @@ migrations-check: install ## upgrade head then `alembic check` on scratch SQLite
 	    && env -u $${S}_DATABASE_URL $${S}_DATA_DIR=$$tmp $(BIN)/alembic check); \
 	done
 
-user: migrate ## create a staff user: make user ARGS='--username U --name N --role R --region-code 421222' (prints the password once; DATA_DIR=var/demo for the demo's stack)
+user: migrate-gateway ## create a staff user: make user ARGS='--username U --name N --role R --region-code 421222' (prints the password once; DATA_DIR=var/demo for the demo's stack)
 	cd services/gateway && GATEWAY_DATA_DIR="$(DATA_DIR)" $(BIN)/python -m gateway.identity.cli create-user $(ARGS)
 
-client: migrate ## register an integrating system: make client ARGS='--name N --scope mediation:read --region-code 421222'
+client: migrate-gateway ## register an integrating system: make client ARGS='--name N --scope mediation:read --region-code 421222'
 	cd services/gateway && GATEWAY_DATA_DIR="$(DATA_DIR)" $(BIN)/python -m gateway.identity.cli create-client $(ARGS)
 
-identity: migrate ## any identity command: make identity ARGS='list-users' (see ARGS='--help')
+identity: migrate-gateway ## any identity command: make identity ARGS='list-users' (see ARGS='--help')
 	cd services/gateway && GATEWAY_DATA_DIR="$(DATA_DIR)" $(BIN)/python -m gateway.identity.cli $(ARGS)
 
 clean: ## remove .venv, .tools, var/ and caches
