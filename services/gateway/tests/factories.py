@@ -18,6 +18,7 @@ import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import Message
 
 from gateway.identity import service as identity
 from gateway.identity.keys import KeyStore, SigningKey
@@ -38,6 +39,63 @@ REGION = "421222"
 YEAR = 2023
 
 Handler = Callable[[httpx.Request], Coroutine[Any, Any, httpx.Response]]
+
+
+class BrokenOff(httpx.AsyncByteStream):
+    """An upstream answer's body that breaks off after its first bytes, as a service
+    whose connection drops mid-answer."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"items": ['
+        raise httpx.ReadError("peer closed connection")
+
+
+async def call_asgi(
+    app: FastAPI,
+    method: str,
+    path: str,
+    *,
+    headers: Sequence[tuple[bytes, bytes]] = (),
+    body: Sequence[bytes] = (),
+    then: str = "stall",
+) -> list[Message]:
+    """Call ``app`` as a server would (what an ``httpx.ASGITransport`` cannot do: a
+    caller that stops half-way), and answer the messages it sent. The caller sends the
+    ``body`` chunks (each with more to come), then goes away (``then="disconnect"``) or
+    sends nothing more (``"stall"``)."""
+    pending: list[Message] = [
+        {"type": "http.request", "body": chunk, "more_body": True} for chunk in body
+    ]
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        if then == "disconnect":
+            return {"type": "http.disconnect"}
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"gateway.test"), *headers],
+        "client": ("127.0.0.1", 50000),
+        "server": ("gateway.test", 80),
+    }
+    await app(scope, receive, send)
+    return sent
 
 
 def definition(key: str) -> FigureDefinition:

@@ -13,7 +13,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from starlette.requests import ClientDisconnect
-from starlette.types import Message
 
 from gateway.config import Settings
 from gateway.main import create_app
@@ -21,6 +20,7 @@ from tests.factories import (
     FakeService,
     Handler,
     answer,
+    call_asgi,
     never_answer,
     refuse_connection,
 )
@@ -305,43 +305,18 @@ async def post_cut_off(
     """POST ``path`` with a body announced as 1,000 bytes of which the caller sends 6,
     then goes away (``then="disconnect"``) or sends nothing more (``"stall"``); the
     answer's status, headers and JSON body."""
-    messages: list[Message] = [
-        {"type": "http.request", "body": b'{"a": ', "more_body": True}
-    ]
-
-    async def receive() -> Message:
-        if messages:
-            return messages.pop(0)
-        if then == "disconnect":
-            return {"type": "http.disconnect"}
-        await asyncio.Event().wait()
-        raise AssertionError("unreachable")
-
-    sent: list[Message] = []
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"gw.test"),
+    sent = await call_asgi(
+        app,
+        "POST",
+        path,
+        headers=[
             (b"content-type", b"application/json"),
             (b"content-length", b"1000"),
             (b"authorization", b"Bearer caller-token"),
         ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("gw.test", 80),
-    }
-    await app(scope, receive, send)
+        body=[b'{"a": '],
+        then=then,
+    )
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], dict(start["headers"]), json.loads(body)

@@ -3,19 +3,24 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 import structlog
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from gateway.config import Settings
 from gateway.main import create_app
 from gateway.proxy.router import METHODS, RelayMiddleware
-from tests.factories import FakeService, answer, refuse_connection
+from tests.factories import (
+    BrokenOff,
+    FakeService,
+    answer,
+    call_asgi,
+    refuse_connection,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -156,40 +161,12 @@ class TestRouting:
     async def test_a_streamed_answer_broken_off_is_left_unfinished(
         self, app: FastAPI, upstreams: dict[str, FakeService]
     ) -> None:
-        class BrokenOff(httpx.AsyncByteStream):
-            async def __aiter__(self) -> AsyncIterator[bytes]:
-                yield b'{"items": ['
-                raise httpx.ReadError("peer closed connection")
-
         async def handler(request: httpx.Request) -> httpx.Response:
             return httpx.Response(200, stream=BrokenOff())  # no length: streamed
 
         upstreams["mediation"].handler = handler
-        sent: list[Message] = []
-
-        async def receive() -> Message:
-            await asyncio.Event().wait()
-            raise AssertionError("unreachable")
-
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "GET",
-            "scheme": "http",
-            "path": "/api/v1/mediation/disputes",
-            "raw_path": b"/api/v1/mediation/disputes",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [(b"host", b"gateway.test")],
-            "client": ("127.0.0.1", 50000),
-            "server": ("gateway.test", 80),
-        }
         with structlog.testing.capture_logs() as logs:
-            await app(scope, receive, send)
+            sent = await call_asgi(app, "GET", "/api/v1/mediation/disputes")
         assert [m["type"] for m in sent] == [
             "http.response.start",
             "http.response.body",
@@ -206,11 +183,6 @@ class TestRouting:
     async def test_a_short_answer_broken_off_is_503_with_retry_after(
         self, client: httpx.AsyncClient, upstreams: dict[str, FakeService]
     ) -> None:
-        class BrokenOff(httpx.AsyncByteStream):
-            async def __aiter__(self) -> AsyncIterator[bytes]:
-                yield b'{"items": ['
-                raise httpx.ReadError("peer closed connection")
-
         async def handler(request: httpx.Request) -> httpx.Response:
             return httpx.Response(
                 200, headers={"Content-Length": "100"}, stream=BrokenOff()
@@ -419,7 +391,7 @@ class TestRelay:
         assert not upstreams["mediation"].requests
 
     async def test_the_routes_answer_alike_without_the_relay(
-        self, app: FastAPI, upstreams: dict[str, FakeService]
+        self, app: FastAPI, upstreams: dict[str, FakeService], handled: list[str]
     ) -> None:
         async def handler(request: httpx.Request) -> httpx.Response:
             return created("/api/v1/disputes/d-1")
@@ -443,11 +415,13 @@ class TestRelay:
             return response.status_code, headers, response.content, sent.url.raw_path
 
         relayed = await call()
+        assert handled == []
         app.user_middleware = [
             m for m in app.user_middleware if m.cls is not RelayMiddleware
         ]
         app.middleware_stack = app.build_middleware_stack()
         routed = await call()
+        assert handled == ["/api/v1/mediation/disputes"]  # served by the route
         assert relayed[0] == 201
         assert relayed == routed
 
